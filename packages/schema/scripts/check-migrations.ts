@@ -26,7 +26,9 @@ export function checkMigrations(): string[] {
       const before = listFiles(scratch);
       // drizzle-kit diffs the schema against the newest snapshot and writes a migration only
       // when they differ: any new file means the schema moved without regenerating.
-      const run = drizzleKit(target, ['generate'], { PLATFORM_MIGRATIONS_OUT: scratch });
+      const run = drizzleKit(target, ['generate'], {
+        PLATFORM_MIGRATIONS_OUT: scratch,
+      });
       if (run.status !== 0) {
         problems.push(`${target}: drizzle-kit generate failed:\n${run.output.trim()}`);
         continue;

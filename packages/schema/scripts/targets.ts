@@ -51,7 +51,10 @@ export function drizzleKit(
       timeout: 180_000,
     },
   );
-  return { status: run.status, output: `${run.stdout ?? ''}${run.stderr ?? ''}` };
+  return {
+    status: run.status,
+    output: `${run.stdout ?? ''}${run.stderr ?? ''}`,
+  };
 }
 
 interface Journal {

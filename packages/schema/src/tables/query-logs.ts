@@ -1,13 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  check,
-  doublePrecision,
-  index,
-  integer,
-  pgTable,
-  text,
-} from 'drizzle-orm/pg-core';
+import { bigint, check, doublePrecision, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { syncColumns, timestamptz } from './columns.ts';
 import { platformUsers } from './platform-users.ts';
 
