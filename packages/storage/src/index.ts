@@ -1,7 +1,65 @@
+export type { ChangeEvent, ChangeListener } from './changes.ts';
+export type {
+  DatabaseHandle,
+  StorageEstimate,
+  StorageKind,
+  StorageLocation,
+} from './client/types.ts';
+export {
+  ConflictError,
+  isStorageError,
+  NotFoundError,
+  PermissionError,
+  QuotaExceededError,
+  StorageError,
+  type StorageErrorCode,
+  StorageUnavailableError,
+  ValidationError,
+  type ValidationIssue,
+} from './errors.ts';
 export { platformExtensions } from './extensions.ts';
+export {
+  type ImportReport,
+  LEGACY_BACKUP_KEY,
+  LEGACY_KEYS,
+  LEGACY_REPORT_KEY,
+  type SkippedItem,
+} from './legacy/import.ts';
+export type {
+  DatabaseConnection,
+  DatabaseType,
+  LegacyStorage,
+  QueryHistoryItem,
+  SavedQuery,
+} from './legacy/types.ts';
+export { DEFAULT_HISTORY_RETENTION, LIMITS } from './limits.ts';
 export {
   MigrationError,
   type MigrationErrorCode,
   type MigrationResult,
   migrate,
 } from './migrator.ts';
+export { type Action, type Actor, can } from './permissions.ts';
+export type { ConnectionRecord } from './repositories/connections.ts';
+export type {
+  HistoryEntry,
+  HistoryFilter,
+  HistoryPageRequest,
+  Page,
+} from './repositories/history.ts';
+export type { Preferences } from './repositories/preferences.ts';
+export type { SavedQueryRecord, SavedQuerySearch } from './repositories/saved-queries.ts';
+export type { SyncSettings } from './repositories/sync-config.ts';
+export type { UserRecord } from './repositories/users.ts';
+export {
+  type CreateStorageOptions,
+  createStorage,
+  DEFAULT_ADMIN,
+  type Lazy,
+  type LazyRepositories,
+  type PlatformStorage,
+  type Repositories,
+  type StorageStatus,
+  type StorageWarning,
+} from './storage.ts';
+export type { HistoryRetention } from './validation.ts';

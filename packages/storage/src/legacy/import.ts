@@ -1,0 +1,309 @@
+import { connections, queryLogs, savedQueries } from '@platform/schema/browser';
+import { inArray } from 'drizzle-orm';
+import type { PgliteDatabase } from 'drizzle-orm/pglite';
+import type { z } from 'zod';
+import { ValidationError } from '../errors.ts';
+import {
+  connectionInput,
+  dateInput,
+  historyEntryInput,
+  parse,
+  savedQueryInput,
+} from '../validation.ts';
+import { splitConnectionString } from '../vault/connection-secrets.ts';
+import type { KeyValueStore } from '../vault/index.ts';
+
+/** The keys the legacy studio wrote. */
+export const LEGACY_KEYS = {
+  connections: 'orchids_db_connections',
+  history: 'orchids_db_history',
+  savedQueries: 'orchids_db_saved',
+} as const;
+type LegacyKind = keyof typeof LEGACY_KEYS;
+
+/** The raw legacy values, kept after a verified import so nothing is ever unrecoverable. */
+export const LEGACY_BACKUP_KEY = 'orchids_db_backup_before_platform_storage';
+/** The report of the import that ran, so the studio can show it again. */
+export const LEGACY_REPORT_KEY = 'platform_legacy_import_report';
+
+export interface SkippedItem {
+  key: string;
+  /** Position in the stored array; null when the whole key was unreadable. */
+  index: number | null;
+  id: string | null;
+  reason: string;
+}
+
+export interface ImportReport {
+  userId: string;
+  finishedAt: string;
+  imported: { connections: number; history: number; savedQueries: number; total: number };
+  /** Items already present (an earlier run, or the same id twice). Not errors. */
+  alreadyPresent: number;
+  skipped: SkippedItem[];
+  /** True when the legacy keys were verified in the database, backed up and removed. */
+  legacyKeysRemoved: boolean;
+}
+
+/** Only what the vault must offer the import. */
+interface SecretSink {
+  setConnectionSecrets(
+    userId: string,
+    connectionId: string,
+    secrets: { password?: string | null; connectionStringPassword?: string | null },
+  ): Promise<void>;
+  deleteConnectionSecrets(userId: string, connectionId: string): Promise<void>;
+}
+
+export interface ImportOptions {
+  storage: KeyValueStore;
+  db: PgliteDatabase;
+  userId: string;
+  vault: SecretSink;
+}
+
+const legacySaved = savedQueryInput.extend({ createdAt: dateInput, updatedAt: dateInput });
+const legacyConnection = connectionInput.extend({ createdAt: dateInput });
+
+function readArray(storage: KeyValueStore, kind: LegacyKind, skipped: SkippedItem[]): unknown[] {
+  const key = LEGACY_KEYS[kind];
+  const raw = storage.getItem(key);
+  if (raw === null) return [];
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (Array.isArray(value)) return value;
+    skipped.push({ key, index: null, id: null, reason: 'not a JSON array' });
+  } catch (error) {
+    skipped.push({
+      key,
+      index: null,
+      id: null,
+      reason: `invalid JSON (${(error as Error).message})`,
+    });
+  }
+  return [];
+}
+
+function idOf(item: unknown): string | null {
+  const id = (item as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : null;
+}
+
+/** Valid items with their positions; the rest reported as skipped, item by item. */
+function validItems<S extends z.ZodType>(
+  kind: LegacyKind,
+  items: unknown[],
+  schema: S,
+  skipped: SkippedItem[],
+): { index: number; value: z.output<S> }[] {
+  const seen = new Set<string>();
+  const out: { index: number; value: z.output<S> }[] = [];
+  items.forEach((item, index) => {
+    const key = LEGACY_KEYS[kind];
+    try {
+      const value = parse(schema, item, 'item') as z.output<S> & { id: string };
+      if (seen.has(value.id)) {
+        skipped.push({ key, index, id: value.id, reason: 'duplicate id (the first one was kept)' });
+        return;
+      }
+      seen.add(value.id);
+      out.push({ index, value });
+    } catch (error) {
+      const reason = error instanceof ValidationError ? error.message : String(error);
+      skipped.push({ key, index, id: idOf(item), reason });
+    }
+  });
+  return out;
+}
+
+/**
+ * Moves the legacy localStorage data into the current user's platform data, in one transaction.
+ * Bad items are skipped and reported one by one; ids already present are left as they are, so a
+ * second run imports nothing new. The legacy keys are removed only after every imported row has
+ * been read back, and their raw text stays in a backup key.
+ */
+export async function importLegacyLocalStorage(
+  options: ImportOptions,
+): Promise<ImportReport | null> {
+  const { storage, db, userId, vault } = options;
+  const present = (Object.values(LEGACY_KEYS) as string[]).some((k) => storage.getItem(k) !== null);
+  if (!present) {
+    const previous = storage.getItem(LEGACY_REPORT_KEY);
+    return previous ? (JSON.parse(previous) as ImportReport) : null;
+  }
+
+  const skipped: SkippedItem[] = [];
+  const history = validItems(
+    'history',
+    readArray(storage, 'history', skipped),
+    historyEntryInput,
+    skipped,
+  );
+  const saved = validItems(
+    'savedQueries',
+    readArray(storage, 'savedQueries', skipped),
+    legacySaved,
+    skipped,
+  );
+  const conns = validItems(
+    'connections',
+    readArray(storage, 'connections', skipped),
+    legacyConnection,
+    skipped,
+  );
+
+  const secretsWritten: string[] = [];
+  let imported = { connections: 0, history: 0, savedQueries: 0, total: 0 };
+  let alreadyPresent = 0;
+  try {
+    await db.transaction(async (tx) => {
+      const existing = async (
+        table: typeof queryLogs | typeof savedQueries | typeof connections,
+        ids: string[],
+      ) =>
+        ids.length === 0
+          ? new Set<string>()
+          : new Set(
+              (await tx.select({ id: table.id }).from(table).where(inArray(table.id, ids))).map(
+                (r) => r.id,
+              ),
+            );
+
+      // Oldest first, so insertion order (the tie-breaker) matches the legacy list's order.
+      const historyIds = await existing(
+        queryLogs,
+        history.map((h) => h.value.id),
+      );
+      const newHistory = history.filter((h) => !historyIds.has(h.value.id)).reverse();
+      for (let i = 0; i < newHistory.length; i += 500) {
+        await tx.insert(queryLogs).values(
+          newHistory.slice(i, i + 500).map(({ value: h }) => ({
+            id: h.id,
+            userId,
+            connectionId: h.connectionId,
+            connectionName: h.connectionName,
+            tabName: h.tabName,
+            query: h.query,
+            rowCount: h.rowCount,
+            executionTimeMs: h.executionTime,
+            status: h.status,
+            errorMessage: h.errorMessage,
+            executedAt: h.executedAt,
+          })),
+        );
+      }
+
+      const savedIds = await existing(
+        savedQueries,
+        saved.map((s) => s.value.id),
+      );
+      const newSaved = saved.filter((s) => !savedIds.has(s.value.id));
+      if (newSaved.length > 0) {
+        await tx.insert(savedQueries).values(
+          newSaved.map(({ value: s }) => ({
+            id: s.id,
+            userId,
+            name: s.name,
+            query: s.query,
+            description: s.description,
+            connectionType: s.connectionType,
+            tags: s.tags,
+            createdAt: s.createdAt,
+            updatedAt: s.updatedAt,
+          })),
+        );
+      }
+
+      const connIds = await existing(
+        connections,
+        conns.map((c) => c.value.id),
+      );
+      const newConns = conns.filter((c) => !connIds.has(c.value.id));
+      for (const { value: c } of newConns) {
+        const split = c.connectionString ? splitConnectionString(c.connectionString) : null;
+        if (c.password || split?.password) {
+          await vault.setConnectionSecrets(userId, c.id, {
+            password: c.password,
+            connectionStringPassword: split?.password ?? null,
+          });
+          secretsWritten.push(c.id);
+        }
+        await tx.insert(connections).values({
+          id: c.id,
+          userId,
+          name: c.name,
+          type: c.type,
+          host: c.host,
+          port: c.port,
+          dbUser: c.user,
+          database: c.database,
+          connectionString: split?.sanitized ?? null,
+          isDemo: c.isDemo ?? false,
+          createdAt: c.createdAt,
+        });
+      }
+
+      alreadyPresent = historyIds.size + savedIds.size + connIds.size;
+      imported = {
+        history: newHistory.length,
+        savedQueries: newSaved.length,
+        connections: newConns.length,
+        total: newHistory.length + newSaved.length + newConns.length,
+      };
+    });
+  } catch (error) {
+    // The transaction rolled back: take the secrets back out too, and leave the legacy keys.
+    for (const id of secretsWritten) await vault.deleteConnectionSecrets(userId, id);
+    throw error;
+  }
+
+  // Verify: every valid legacy id must now be in the database before the originals go.
+  const verify = async (
+    table: typeof queryLogs | typeof savedQueries | typeof connections,
+    ids: string[],
+  ) =>
+    ids.length === 0 ||
+    (await db.select({ id: table.id }).from(table).where(inArray(table.id, ids))).length ===
+      ids.length;
+  const verified =
+    (await verify(
+      queryLogs,
+      history.map((h) => h.value.id),
+    )) &&
+    (await verify(
+      savedQueries,
+      saved.map((s) => s.value.id),
+    )) &&
+    (await verify(
+      connections,
+      conns.map((c) => c.value.id),
+    ));
+
+  let legacyKeysRemoved = false;
+  if (verified) {
+    const backup: Record<string, string | null> = { savedAt: new Date().toISOString() };
+    for (const key of Object.values(LEGACY_KEYS)) backup[key] = storage.getItem(key);
+    try {
+      storage.setItem(LEGACY_BACKUP_KEY, JSON.stringify(backup));
+      for (const key of Object.values(LEGACY_KEYS)) storage.removeItem(key);
+      legacyKeysRemoved = true;
+    } catch {
+      // No room for the backup: keep the originals rather than risk having neither.
+    }
+  }
+
+  const report: ImportReport = {
+    userId,
+    finishedAt: new Date().toISOString(),
+    imported,
+    alreadyPresent,
+    skipped,
+    legacyKeysRemoved,
+  };
+  try {
+    storage.setItem(LEGACY_REPORT_KEY, JSON.stringify(report));
+  } catch {
+    // The report is a convenience; the import itself is done.
+  }
+  return report;
+}

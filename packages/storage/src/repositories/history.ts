@@ -1,0 +1,281 @@
+import { type QueryStatus, queryLogs } from '@platform/schema/browser';
+import { and, desc, eq, gte, ilike, isNull, lte, type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { ConflictError, translateDatabaseError, ValidationError } from '../errors.ts';
+import { LIMITS } from '../limits.ts';
+import { assertCan } from '../permissions.ts';
+import {
+  dateInput,
+  type HistoryEntryInput,
+  type HistoryRetention,
+  historyEntryInput,
+  idInput,
+  parse,
+  statusInput,
+} from '../validation.ts';
+import type { RepositoryContext } from './context.ts';
+import { containsPattern, removeRows } from './soft-delete.ts';
+
+export interface HistoryEntry {
+  id: string;
+  connectionId: string | null;
+  connectionName: string | null;
+  tabName: string | null;
+  query: string;
+  rowCount: number | null;
+  executionTimeMs: number | null;
+  status: QueryStatus;
+  errorMessage: string | null;
+  executedAt: Date;
+}
+
+export interface HistoryFilter {
+  status?: QueryStatus;
+  connectionId?: string;
+  /** Inclusive bounds on `executedAt`. */
+  from?: Date;
+  to?: Date;
+  /** Case-insensitive substring of the query text. */
+  search?: string;
+}
+
+export interface HistoryPageRequest extends HistoryFilter {
+  /** 1–500, default 50. */
+  limit?: number;
+  /** `nextCursor` of the previous page; absent for the first. */
+  cursor?: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+const pageRequest = z.object({
+  status: statusInput.optional(),
+  connectionId: idInput.optional(),
+  from: dateInput.optional(),
+  to: dateInput.optional(),
+  search: z
+    .string()
+    .max(LIMITS.name * 5)
+    .optional(),
+  limit: z.number().int().min(1).max(LIMITS.pageSize).default(50),
+  cursor: z.string().max(100).nullish(),
+});
+
+const CURSOR = /^(\d+)\|(.+)$/;
+
+const columns = {
+  id: queryLogs.id,
+  connectionId: queryLogs.connectionId,
+  connectionName: queryLogs.connectionName,
+  tabName: queryLogs.tabName,
+  query: queryLogs.query,
+  rowCount: queryLogs.rowCount,
+  executionTimeMs: queryLogs.executionTimeMs,
+  status: queryLogs.status,
+  errorMessage: queryLogs.errorMessage,
+  executedAt: queryLogs.executedAt,
+  // Exact position for the cursor: executed_at as Postgres prints it keeps microseconds.
+  cursorAt: sql<string>`${queryLogs.executedAt}::text`,
+  insertSeq: queryLogs.insertSeq,
+};
+
+type Row = { [K in keyof typeof columns]: unknown } & {
+  status: string;
+  cursorAt: string;
+  insertSeq: number;
+};
+
+function toEntry(row: Row): HistoryEntry {
+  const { cursorAt: _at, insertSeq: _seq, ...entry } = row;
+  return entry as HistoryEntry;
+}
+
+/** Newest first; entries of the same instant in reverse insertion order. */
+const NEWEST_FIRST = [desc(queryLogs.executedAt), desc(queryLogs.insertSeq)];
+
+/**
+ * The current user's query history. Retention (count and age, from preferences) is enforced as
+ * entries are added: amortised, so adding stays constant-time at any size, and never visible,
+ * since `recent()` returns at most the retention count.
+ */
+export class HistoryRepository {
+  #sincePrune = 0;
+
+  constructor(
+    private readonly ctx: RepositoryContext,
+    private readonly retention: () => Promise<HistoryRetention>,
+  ) {}
+
+  private mine(): SQL {
+    return and(eq(queryLogs.userId, this.ctx.actor().id), isNull(queryLogs.deletedAt)) as SQL;
+  }
+
+  async add(input: HistoryEntryInput): Promise<HistoryEntry> {
+    const actor = this.ctx.actor();
+    assertCan(actor, 'history.write');
+    const entry = parse(historyEntryInput, input, 'history entry');
+    try {
+      await this.ctx.db.insert(queryLogs).values({
+        id: entry.id,
+        userId: actor.id,
+        connectionId: entry.connectionId,
+        connectionName: entry.connectionName,
+        tabName: entry.tabName,
+        query: entry.query,
+        rowCount: entry.rowCount,
+        executionTimeMs: entry.executionTime,
+        status: entry.status,
+        errorMessage: entry.errorMessage,
+        executedAt: entry.executedAt,
+      });
+    } catch (error) {
+      const translated = translateDatabaseError(error, `history entry ${entry.id}`);
+      if (translated instanceof ConflictError) {
+        throw new ConflictError(`A history entry with id "${entry.id}" already exists.`);
+      }
+      throw translated;
+    }
+    await this.enforceRetention();
+    this.ctx.changed('query_logs');
+    return {
+      id: entry.id,
+      connectionId: entry.connectionId,
+      connectionName: entry.connectionName,
+      tabName: entry.tabName,
+      query: entry.query,
+      rowCount: entry.rowCount,
+      executionTimeMs: entry.executionTime,
+      status: entry.status,
+      errorMessage: entry.errorMessage,
+      executedAt: entry.executedAt,
+    };
+  }
+
+  /** The newest entries, at most the retention count (the legacy `getHistory`). */
+  async recent(limit?: number): Promise<HistoryEntry[]> {
+    const { maxEntries, maxAgeDays } = await this.retention();
+    const conditions = [this.mine()];
+    if (maxAgeDays !== null) conditions.push(gte(queryLogs.executedAt, ageCutoff(maxAgeDays)));
+    const rows = await this.ctx.db
+      .select(columns)
+      .from(queryLogs)
+      .where(and(...conditions))
+      .orderBy(...NEWEST_FIRST)
+      .limit(Math.min(limit ?? maxEntries, maxEntries));
+    return (rows as Row[]).map(toEntry);
+  }
+
+  /** One page of history, newest first, filtered; follow `nextCursor` for more. */
+  async list(request: HistoryPageRequest = {}): Promise<Page<HistoryEntry>> {
+    const r = parse(pageRequest, request, 'history request');
+    const conditions: SQL[] = [this.mine()];
+    if (r.status) conditions.push(eq(queryLogs.status, r.status));
+    if (r.connectionId) conditions.push(eq(queryLogs.connectionId, r.connectionId));
+    if (r.from) conditions.push(gte(queryLogs.executedAt, r.from));
+    if (r.to) conditions.push(lte(queryLogs.executedAt, r.to));
+    const search = r.search?.trim();
+    if (search) conditions.push(ilike(queryLogs.query, containsPattern(search)));
+    if (r.cursor) {
+      const match = CURSOR.exec(r.cursor);
+      if (!match) throw new ValidationError('Invalid history request: cursor is not one of ours');
+      conditions.push(
+        sql`(${queryLogs.executedAt}, ${queryLogs.insertSeq}) < (${match[2]}::timestamptz, ${Number(match[1])})`,
+      );
+    }
+    const rows = (await this.ctx.db
+      .select(columns)
+      .from(queryLogs)
+      .where(and(...conditions))
+      .orderBy(...NEWEST_FIRST)
+      .limit(r.limit + 1)) as Row[];
+    const items = rows.slice(0, r.limit);
+    const last = items.at(-1);
+    const nextCursor = rows.length > r.limit && last ? `${last.insertSeq}|${last.cursorAt}` : null;
+    return { items: items.map(toEntry), nextCursor };
+  }
+
+  async get(id: string): Promise<HistoryEntry | null> {
+    const rows = (await this.ctx.db
+      .select(columns)
+      .from(queryLogs)
+      .where(and(this.mine(), eq(queryLogs.id, parse(idInput, id, 'id'))))) as Row[];
+    return rows[0] ? toEntry(rows[0]) : null;
+  }
+
+  async count(filter: HistoryFilter = {}): Promise<number> {
+    const conditions: SQL[] = [this.mine()];
+    if (filter.status) conditions.push(eq(queryLogs.status, filter.status));
+    if (filter.connectionId) conditions.push(eq(queryLogs.connectionId, filter.connectionId));
+    const rows = await this.ctx.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(queryLogs)
+      .where(and(...conditions));
+    return rows[0]?.n ?? 0;
+  }
+
+  /** Removes one entry; true when it existed. Unknown ids are not an error. */
+  async delete(id: string): Promise<boolean> {
+    assertCan(this.ctx.actor(), 'history.write');
+    const removed = await removeRows(
+      this.ctx,
+      queryLogs,
+      and(this.mine(), eq(queryLogs.id, parse(idInput, id, 'id'))),
+    );
+    if (removed > 0) this.ctx.changed('query_logs');
+    return removed > 0;
+  }
+
+  /** Removes all of the current user's history; returns how many entries went. */
+  async clear(): Promise<number> {
+    assertCan(this.ctx.actor(), 'history.write');
+    const removed = await removeRows(this.ctx, queryLogs, this.mine());
+    this.#sincePrune = 0;
+    if (removed > 0) this.ctx.changed('query_logs');
+    return removed;
+  }
+
+  /** Applies the retention now (also done as entries are added). Returns entries removed. */
+  async prune(): Promise<number> {
+    const { maxEntries, maxAgeDays } = await this.retention();
+    const userId = this.ctx.actor().id;
+    let removed = 0;
+    if (maxAgeDays !== null) {
+      removed += await removeRows(
+        this.ctx,
+        queryLogs,
+        and(this.mine(), sql`${queryLogs.executedAt} < ${ageCutoff(maxAgeDays)}`),
+      );
+    }
+    // Everything older than the maxEntries-th newest entry goes.
+    const boundary = sql`(
+      select b.executed_at, b.insert_seq from query_logs b
+      where b.user_id = ${userId} and b.deleted_at is null
+      order by b.executed_at desc, b.insert_seq desc offset ${maxEntries - 1} limit 1)`;
+    removed += await removeRows(
+      this.ctx,
+      queryLogs,
+      and(
+        this.mine(),
+        sql`(${queryLogs.executedAt}, ${queryLogs.insertSeq}) < (select executed_at, insert_seq from ${boundary} as boundary)`,
+      ),
+    );
+    this.#sincePrune = 0;
+    return removed;
+  }
+
+  private async enforceRetention(): Promise<void> {
+    const { maxEntries } = await this.retention();
+    // Checking costs a scan of maxEntries index entries; doing it every maxEntries/100 adds keeps
+    // the cost per add constant while never letting more than 1% extra sit on disk.
+    this.#sincePrune++;
+    if (this.#sincePrune >= Math.max(1, Math.floor(maxEntries / 100))) await this.prune();
+  }
+}
+
+function ageCutoff(days: number): Date {
+  return new Date(Date.now() - days * 86_400_000);
+}

@@ -1,0 +1,229 @@
+import { fileURLToPath } from 'node:url';
+import { buildPage } from '@platform/testing/build-page';
+import { launchChromium } from '@platform/testing/chromium';
+import { type StaticServer, serveDirectory } from '@platform/testing/static-server';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LEGACY_BACKUP_KEY, LEGACY_KEYS } from './legacy/import.ts';
+
+interface StoragePage {
+  call(method: string, ...args: unknown[]): Promise<unknown>;
+  watch(): void;
+  events(): { table: string; origin: string }[];
+  close(): Promise<void>;
+  dumpIndexedDb(): Promise<string>;
+  dumpOpfs(): Promise<{ files: number; text: string }>;
+  localStorageText(): string;
+  profilePasswordHash(userId: string): Promise<string | null>;
+}
+declare const storagePage: StoragePage;
+
+let browser: Browser;
+let server: StaticServer;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  const dist = await buildPage(fileURLToPath(new URL('./test-pages/storage', import.meta.url)));
+  server = await serveDirectory(dist);
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+// A fresh context is a fresh origin storage: IndexedDB, OPFS and localStorage all empty.
+beforeEach(async () => {
+  context = await browser.newContext();
+});
+afterEach(async () => {
+  await context.close();
+});
+
+async function openPage(): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.waitForFunction(() => document.title === 'ready');
+  return page;
+}
+
+const call = (page: Page, method: string, ...args: unknown[]) =>
+  page.evaluate(([m, a]) => storagePage.call(m as string, ...(a as unknown[])), [
+    method,
+    args,
+  ] as const);
+
+const item = (id: string, second: number) => ({
+  id,
+  connectionId: 'demo',
+  query: `select '${id}'`,
+  executionTime: 1,
+  status: 'success',
+  executedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString(),
+});
+
+describe('storage in Chromium', () => {
+  it('keeps history and saved queries across a reload', { timeout: 180_000 }, async () => {
+    const page = await openPage();
+    await call(page, 'addToHistory', item('h1', 1));
+    await call(page, 'saveQuery', {
+      id: 's1',
+      name: 'kept',
+      query: 'select 1',
+      connectionType: 'postgres',
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+    });
+    await call(page, 'flush');
+
+    await page.reload();
+    await page.waitForFunction(() => document.title === 'ready');
+
+    expect(await call(page, 'getHistory')).toMatchObject([{ id: 'h1' }]);
+    expect(await call(page, 'getSavedQueries')).toMatchObject([{ id: 's1', name: 'kept' }]);
+  });
+
+  it('two tabs writing at once lose nothing, and each hears of the other', {
+    timeout: 240_000,
+  }, async () => {
+    const [a, b] = [await openPage(), await openPage()];
+    await call(a, 'open');
+    await call(b, 'open');
+    await call(a, 'preferences.setHistoryRetention', { maxEntries: 1000, maxAgeDays: null });
+    await a.evaluate(() => storagePage.watch());
+
+    await Promise.all([
+      (async () => {
+        for (let i = 0; i < 40; i++) await call(a, 'addToHistory', item(`a${i}`, i));
+      })(),
+      (async () => {
+        for (let i = 0; i < 40; i++) await call(b, 'addToHistory', item(`b${i}`, i));
+      })(),
+    ]);
+
+    const fromA = (await call(a, 'getHistory')) as { id: string }[];
+    const fromB = (await call(b, 'getHistory')) as { id: string }[];
+    expect(fromA).toHaveLength(80);
+    expect(new Set(fromA.map((h) => h.id)).size).toBe(80);
+    expect(fromB.map((h) => h.id)).toEqual(fromA.map((h) => h.id));
+    const events = await a.evaluate(() => storagePage.events());
+    expect(
+      events.filter((e) => e.origin === 'remote' && e.table === 'query_logs').length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('imports the legacy data from real localStorage on first open', {
+    timeout: 180_000,
+  }, async () => {
+    const page = await openPage();
+    await page.evaluate((keys) => {
+      localStorage.setItem(
+        keys.history,
+        JSON.stringify([
+          {
+            id: 'old2',
+            connectionId: 'c',
+            query: 'select 2',
+            executionTime: 2,
+            status: 'success',
+            executedAt: '2024-01-01T00:00:02.000Z',
+          },
+          {
+            id: 'old1',
+            connectionId: 'c',
+            query: 'select 1',
+            executionTime: 1,
+            status: 'error',
+            executedAt: '2024-01-01T00:00:01.000Z',
+            errorMessage: 'x',
+          },
+          {
+            id: 'broken',
+            connectionId: 'c',
+            executionTime: 1,
+            status: 'success',
+            executedAt: 'never',
+          },
+        ]),
+      );
+      localStorage.setItem(
+        keys.savedQueries,
+        JSON.stringify([
+          {
+            id: 'q',
+            name: 'n',
+            query: 'select 1',
+            connectionType: 'postgres',
+            createdAt: '2024-01-01T00:00:00.000Z',
+            updatedAt: '2024-01-01T00:00:00.000Z',
+            tags: ['t'],
+          },
+        ]),
+      );
+      localStorage.setItem(
+        keys.connections,
+        JSON.stringify([
+          {
+            id: 'c',
+            name: 'Prod',
+            type: 'postgres',
+            host: 'h',
+            password: 'imported-secret-pw',
+            createdAt: '2024-01-01T00:00:00.000Z',
+          },
+        ]),
+      );
+    }, LEGACY_KEYS);
+
+    const status = (await call(page, 'open')) as {
+      legacyImport: { imported: { total: number }; skipped: unknown[] };
+    };
+
+    expect(status.legacyImport.imported.total).toBe(4);
+    expect(status.legacyImport.skipped).toHaveLength(1);
+    expect(await call(page, 'getHistory')).toMatchObject([{ id: 'old2' }, { id: 'old1' }]);
+    expect(await call(page, 'getConnections')).toMatchObject([
+      { id: 'c', password: 'imported-secret-pw' },
+    ]);
+    const keys = await page.evaluate(() => Object.keys(localStorage));
+    expect(keys).toContain(LEGACY_BACKUP_KEY);
+    expect(keys).not.toContain(LEGACY_KEYS.history);
+  });
+
+  it('keeps passwords and their hashes out of PGlite, IndexedDB and OPFS', {
+    timeout: 180_000,
+  }, async () => {
+    const page = await openPage();
+    const connectionPassword = 'Conn-Pa55word-4f9c2e';
+    const profilePassword = 'Profile-Pa55word-7d1a0b';
+    await call(page, 'saveConnection', {
+      id: 'c1',
+      name: 'Prod',
+      type: 'postgres',
+      host: 'db.internal',
+      password: connectionPassword,
+      connectionString: `postgres://app:${connectionPassword}@db.internal/shop`,
+      createdAt: new Date().toISOString(),
+    });
+    await call(page, 'setProfilePassword', 'local-admin', profilePassword);
+    await call(page, 'addToHistory', item('h', 1));
+    await call(page, 'flush');
+    const hash = await page.evaluate(() => storagePage.profilePasswordHash('local-admin'));
+    expect(hash).toMatch(/^pbkdf2-sha256\$/);
+
+    const tables = (await call(page, 'getConnections')) as unknown[];
+    expect(JSON.stringify(tables)).toContain(connectionPassword); // the API gives it back…
+    await page.evaluate(() => storagePage.close());
+    const idb = await page.evaluate(() => storagePage.dumpIndexedDb());
+    const opfs = await page.evaluate(() => storagePage.dumpOpfs());
+    const local = await page.evaluate(() => storagePage.localStorageText());
+
+    // …but it is stored nowhere in clear, and neither is the hash.
+    expect(idb.length + opfs.text.length).toBeGreaterThan(0);
+    expect(idb.includes('db.internal') || opfs.text.includes('db.internal')).toBe(true);
+    for (const secret of [connectionPassword, profilePassword, hash as string]) {
+      expect(idb).not.toContain(secret);
+      expect(opfs.text).not.toContain(secret);
+      expect(local).not.toContain(secret);
+    }
+  });
+});

@@ -1,0 +1,208 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from './client/types.ts';
+import type { DatabaseConnection, QueryHistoryItem, SavedQuery } from './legacy/types.ts';
+import type { PlatformStorage } from './storage.ts';
+import { emptyDatabase, openTestDatabase, testStorage } from './test-support/shared-database.ts';
+
+let database: DatabaseHandle;
+let storage: PlatformStorage;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(async () => {
+  await database.close();
+});
+beforeEach(async () => {
+  await emptyDatabase(database);
+  storage = testStorage(database).storage;
+});
+afterEach(async () => {
+  await storage.close();
+});
+
+const historyItem = (n: number, overrides: Partial<QueryHistoryItem> = {}): QueryHistoryItem => ({
+  id: `h${n}`,
+  connectionId: 'demo',
+  connectionName: 'Demo',
+  tabName: 'Query 1',
+  query: `select ${n}`,
+  executionTime: 1.25,
+  status: 'success',
+  executedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)),
+  rowCount: 1,
+  ...overrides,
+});
+
+describe('the legacy storage API, made async', () => {
+  it('returns [] for every list on empty storage', async () => {
+    expect(await storage.getConnections()).toEqual([]);
+    expect(await storage.getHistory()).toEqual([]);
+    expect(await storage.getSavedQueries()).toEqual([]);
+  });
+
+  it('works at once on first use, as the default local admin', async () => {
+    const me = await storage.currentUser();
+
+    expect(me).toMatchObject({ id: 'local-admin', username: 'admin', role: 'admin' });
+  });
+
+  describe('history', () => {
+    it('gives back what was added, newest first, with Dates', async () => {
+      await storage.addToHistory(historyItem(1));
+      await storage.addToHistory(
+        historyItem(3, { status: 'error', errorMessage: 'boom', rowCount: undefined }),
+      );
+      await storage.addToHistory(historyItem(2));
+
+      const history = await storage.getHistory();
+
+      expect(history.map((h) => h.id)).toEqual(['h3', 'h2', 'h1']);
+      expect(history[0]).toEqual(
+        historyItem(3, { status: 'error', errorMessage: 'boom', rowCount: undefined }),
+      );
+      expect(history[0]?.executedAt).toBeInstanceOf(Date);
+      expect(history[0]).not.toHaveProperty('rowCount');
+    });
+
+    it('puts the later of two entries executed at the same instant first', async () => {
+      const at = new Date('2026-02-02T10:00:00.000Z');
+      for (const n of [1, 2, 3]) await storage.addToHistory(historyItem(n, { executedAt: at }));
+
+      expect((await storage.getHistory()).map((h) => h.id)).toEqual(['h3', 'h2', 'h1']);
+    });
+
+    it('returns at most the retention window, 500 by default, like the legacy list', async () => {
+      const base = Date.UTC(2026, 0, 1);
+      for (let n = 0; n < 520; n++) {
+        await storage.addToHistory(historyItem(n, { executedAt: new Date(base + n * 1000) }));
+      }
+
+      const history = await storage.getHistory();
+
+      expect(history).toHaveLength(500);
+      expect(history[0]?.id).toBe('h519');
+      expect(history.at(-1)?.id).toBe('h20');
+    });
+
+    it('clears only the current user history', async () => {
+      await storage.addToHistory(historyItem(1));
+      await storage.clearHistory();
+
+      expect(await storage.getHistory()).toEqual([]);
+    });
+  });
+
+  describe('saved queries', () => {
+    const saved = (overrides: Partial<SavedQuery> = {}): SavedQuery => ({
+      id: 's1',
+      name: 'Active users',
+      query: 'select * from users where active',
+      description: 'for the weekly report',
+      connectionType: 'postgres',
+      createdAt: new Date('2020-01-01T00:00:00Z'),
+      updatedAt: new Date('2020-01-01T00:00:00Z'),
+      tags: ['report', 'users'],
+      ...overrides,
+    });
+
+    it('inserts a new id with createdAt = updatedAt = now', async () => {
+      const before = Date.now();
+      await storage.saveQuery(saved());
+
+      const [q] = await storage.getSavedQueries();
+
+      expect(q).toMatchObject({ id: 's1', name: 'Active users', tags: ['report', 'users'] });
+      expect(q?.createdAt.getTime()).toBeGreaterThanOrEqual(before - 5);
+      expect(q?.createdAt.getTime()).toBe(q?.updatedAt.getTime());
+    });
+
+    it('replaces an existing id, keeping createdAt and moving updatedAt', async () => {
+      await storage.saveQuery(saved());
+      const [first] = await storage.getSavedQueries();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+
+      await storage.saveQuery(saved({ name: 'Active users (v2)', tags: ['report'] }));
+
+      const all = await storage.getSavedQueries();
+      expect(all).toHaveLength(1);
+      expect(all[0]).toMatchObject({ name: 'Active users (v2)', tags: ['report'] });
+      expect(all[0]?.createdAt).toEqual(first?.createdAt);
+      expect(all[0]?.updatedAt.getTime()).toBeGreaterThan(first?.updatedAt.getTime() ?? 0);
+    });
+
+    it('deletes by id, and an unknown id is not an error', async () => {
+      await storage.saveQuery(saved());
+
+      await storage.deleteSavedQuery('s1');
+      await storage.deleteSavedQuery('never-existed');
+
+      expect(await storage.getSavedQueries()).toEqual([]);
+    });
+  });
+
+  describe('connections', () => {
+    const connection = (overrides: Partial<DatabaseConnection> = {}): DatabaseConnection => ({
+      id: 'c1',
+      name: 'Production',
+      type: 'postgres',
+      host: 'db.example.com',
+      port: 5432,
+      user: 'app',
+      password: 'hunter2-secret',
+      database: 'shop',
+      createdAt: new Date('2024-05-01T12:00:00Z'),
+      ...overrides,
+    });
+
+    it('gives back what was saved, password included, from the vault', async () => {
+      await storage.saveConnection(connection());
+      await storage.saveConnection(
+        connection({
+          id: 'c2',
+          password: undefined,
+          connectionString: 'postgres://app:p%40ss%2Fword@db.example.com:5432/shop?sslmode=require',
+        }),
+      );
+
+      const all = await storage.getConnections();
+
+      // toEqual treats an absent field and an undefined one alike, as the legacy callers did.
+      expect(all).toEqual([
+        connection(),
+        connection({
+          id: 'c2',
+          password: undefined,
+          connectionString: 'postgres://app:p%40ss%2Fword@db.example.com:5432/shop?sslmode=require',
+        }),
+      ]);
+    });
+
+    it('never writes a password to PGlite', async () => {
+      await storage.saveConnection(
+        connection({ connectionString: 'postgres://app:inline-secret@h/db' }),
+      );
+
+      const dump = await database.pg.query<{ row: string }>(
+        'select row_to_json(c)::text as row from connections c',
+      );
+      const text = dump.rows.map((r) => r.row).join('\n');
+      expect(text).toContain('db.example.com');
+      expect(text).not.toContain('hunter2-secret');
+      expect(text).not.toContain('inline-secret');
+    });
+
+    it('replaces a connection with the same id and deletes by id', async () => {
+      await storage.saveConnection(connection());
+      await storage.saveConnection(connection({ name: 'Prod (replica)', password: 'rotated' }));
+
+      expect(await storage.getConnections()).toMatchObject([
+        { id: 'c1', name: 'Prod (replica)', password: 'rotated' },
+      ]);
+
+      await storage.deleteConnection('c1');
+      await storage.deleteConnection('unknown');
+      expect(await storage.getConnections()).toEqual([]);
+    });
+  });
+});

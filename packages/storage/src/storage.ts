@@ -1,0 +1,379 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { ChangeFeed, type ChangeListener } from './changes.ts';
+import { openNodeDatabase } from './client/open-node.ts';
+import type { DatabaseHandle, StorageLocation } from './client/types.ts';
+import { NotFoundError, PermissionError, StorageUnavailableError } from './errors.ts';
+import { type ImportReport, importLegacyLocalStorage } from './legacy/import.ts';
+import { toLegacyConnection, toLegacyHistoryItem, toLegacySavedQuery } from './legacy/mappers.ts';
+import type { LegacyStorage } from './legacy/types.ts';
+import type { Actor } from './permissions.ts';
+import { assertCan } from './permissions.ts';
+import { ConnectionsRepository } from './repositories/connections.ts';
+import type { RepositoryContext } from './repositories/context.ts';
+import { HistoryRepository } from './repositories/history.ts';
+import { PreferencesRepository } from './repositories/preferences.ts';
+import { SavedQueriesRepository } from './repositories/saved-queries.ts';
+import { SyncConfigRepository } from './repositories/sync-config.ts';
+import { type UserRecord, UsersRepository } from './repositories/users.ts';
+import {
+  type CryptoKeyStore,
+  IndexedDbCryptoKeyStore,
+  type KeyValueStore,
+  MemoryCryptoKeyStore,
+  MemoryKeyValueStore,
+  Vault,
+} from './vault/index.ts';
+
+/** The profile that exists before anyone sets up users, so the legacy API works at once. */
+export const DEFAULT_ADMIN = { id: 'local-admin', username: 'admin', role: 'admin' } as const;
+
+export interface CreateStorageOptions {
+  /**
+   * PGlite data dir. Node: `memory://` (default) or a directory. Browser: default is the shared,
+   * multi-tab database `platform` (OPFS, or IndexedDB); `idb://name` picks another name;
+   * `memory://` a throwaway in-tab database.
+   */
+  dataDir?: string;
+  /** Where the vault and small settings live; default `localStorage`, or memory without it. */
+  localStorage?: KeyValueStore;
+  /** Where the vault key lives; default IndexedDB in browsers, memory elsewhere. */
+  cryptoKeys?: CryptoKeyStore;
+  /** Import the legacy `orchids_db_*` keys on first open (default true). */
+  importLegacyData?: boolean;
+  /** In a browser, fall back to an in-memory database when persistent storage fails (default true). */
+  fallbackToMemory?: boolean;
+  /**
+   * An already open, migrated database to use instead of opening one (a test's shared instance,
+   * a sync replica). Its owner closes it: `close()` leaves it open.
+   */
+  database?: DatabaseHandle;
+}
+
+export interface StorageWarning {
+  code: 'memory-fallback' | 'no-local-storage';
+  message: string;
+}
+
+export interface StorageStatus {
+  location: StorageLocation;
+  warnings: StorageWarning[];
+  legacyImport: ImportReport | null;
+}
+
+export interface Repositories {
+  users: UsersRepository;
+  history: HistoryRepository;
+  savedQueries: SavedQueriesRepository;
+  connections: ConnectionsRepository;
+  preferences: PreferencesRepository;
+  syncConfig: SyncConfigRepository;
+}
+
+/** A repository whose every method first waits for the storage to open. */
+export type Lazy<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => infer R
+    ? (...args: A) => Promise<Awaited<R>>
+    : never;
+};
+
+export type LazyRepositories = { [K in keyof Repositories]: Lazy<Repositories[K]> };
+
+export interface PlatformStorage extends LegacyStorage, LazyRepositories {
+  /** Opens the database (once); every other method does this itself. */
+  open(): Promise<StorageStatus>;
+  currentUser(): Promise<UserRecord>;
+  /** Acts as another profile from now on; needs its password when it has one. */
+  switchUser(userId: string, password?: string): Promise<UserRecord>;
+  /** Sets (or with null removes) a profile's password: one's own, or anyone's as an admin. */
+  setProfilePassword(userId: string, password: string | null): Promise<void>;
+  hasProfilePassword(userId: string): Promise<boolean>;
+  /** Listen for changes to platform data, from this tab or others. Returns unsubscribe. */
+  subscribe(listener: ChangeListener): () => void;
+  /** Resolves when everything written so far is durable. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Opened {
+  handle: DatabaseHandle;
+  repos: Repositories;
+  vault: Vault;
+  status: StorageStatus;
+}
+
+const isBrowser = () => typeof window !== 'undefined' && typeof document !== 'undefined';
+
+function defaultKeyValueStore(warnings: StorageWarning[]): KeyValueStore {
+  try {
+    if (typeof localStorage !== 'undefined') {
+      localStorage.getItem('platform_probe');
+      return localStorage;
+    }
+  } catch {
+    // Some private modes throw on any access: fall through to memory and say so.
+  }
+  if (isBrowser()) {
+    warnings.push({
+      code: 'no-local-storage',
+      message: 'localStorage is unavailable: secrets and settings last only until the tab closes.',
+    });
+  }
+  return new MemoryKeyValueStore();
+}
+
+async function openHandle(
+  dataDir: string | undefined,
+  fallbackToMemory: boolean,
+  warnings: StorageWarning[],
+): Promise<DatabaseHandle> {
+  if (!isBrowser() || dataDir?.startsWith('memory://')) return openNodeDatabase(dataDir);
+  const name = dataDir?.startsWith('idb://') ? dataDir.slice('idb://'.length) : 'platform';
+  try {
+    const { openBrowserDatabase } = await import('./client/open-browser.ts');
+    return await openBrowserDatabase({ name });
+  } catch (error) {
+    if (!fallbackToMemory || !(error instanceof StorageUnavailableError)) throw error;
+    warnings.push({
+      code: 'memory-fallback',
+      message: `Browser storage is unavailable (${error.message}); platform data is kept in memory and will be lost when this tab closes.`,
+    });
+    return openNodeDatabase('memory://');
+  }
+}
+
+/**
+ * Platform storage: the legacy API (async) plus repositories for everything it lacks. Nothing is
+ * opened until the first call, so creating it costs nothing at page load.
+ */
+export function createStorage(options: CreateStorageOptions = {}): PlatformStorage {
+  const warnings: StorageWarning[] = [];
+  const kv = options.localStorage ?? defaultKeyValueStore(warnings);
+  const feedName = options.dataDir ?? 'platform';
+  const currentUserKey = `platform_current_user:${feedName}`;
+  const feed = new ChangeFeed(feedName);
+  let actor: Actor | null = null;
+  let opening: Promise<Opened> | null = null;
+  let closed = false;
+
+  const currentActor = (): Actor => {
+    if (!actor) throw new StorageUnavailableError('closed', 'Storage is not open.');
+    return actor;
+  };
+
+  async function open(): Promise<Opened> {
+    if (closed) throw new StorageUnavailableError('closed', 'This storage was closed.');
+    const handle = options.database
+      ? { ...options.database, close: async () => {} }
+      : await openHandle(options.dataDir, options.fallbackToMemory ?? true, warnings);
+    try {
+      const vault = await Vault.open({
+        storage: kv,
+        keys:
+          options.cryptoKeys ??
+          (typeof indexedDB !== 'undefined'
+            ? new IndexedDbCryptoKeyStore()
+            : new MemoryCryptoKeyStore()),
+      });
+      const ctx: RepositoryContext = {
+        db: drizzle({ client: handle.pg as PGlite }),
+        actor: currentActor,
+        // Browser-only profiles delete for real; sync turns tombstones on (sync milestone).
+        tombstones: () => false,
+        changed: (table) => feed.publish(table),
+      };
+      const preferences = new PreferencesRepository(ctx);
+      const repos: Repositories = {
+        users: new UsersRepository(ctx, (id) => vault.deleteUser(id)),
+        history: new HistoryRepository(ctx, () => preferences.historyRetention()),
+        savedQueries: new SavedQueriesRepository(ctx),
+        connections: new ConnectionsRepository(ctx, vault),
+        preferences,
+        syncConfig: new SyncConfigRepository(ctx),
+      };
+      feed.subscribe((event) => {
+        if (event.origin === 'remote' && event.table === 'platform_users') preferences.invalidate();
+      });
+      actor = await chooseActor(repos.users);
+      const legacyImport =
+        options.importLegacyData === false
+          ? null
+          : await importLegacyLocalStorage({ storage: kv, db: ctx.db, userId: actor.id, vault });
+      if (legacyImport && legacyImport.imported.total > 0) {
+        for (const table of ['query_logs', 'saved_queries', 'connections'] as const)
+          feed.publish(table);
+      }
+      return {
+        handle,
+        repos,
+        vault,
+        status: { location: handle.location, warnings, legacyImport },
+      };
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+
+  async function chooseActor(users: UsersRepository): Promise<Actor> {
+    let everyone = await users.list();
+    if (everyone.length === 0) {
+      try {
+        await users.insert(DEFAULT_ADMIN);
+      } catch {
+        // Another tab created it first: fine, it is the same profile.
+      }
+      everyone = await users.list();
+    }
+    const remembered = kv.getItem(currentUserKey);
+    const chosen =
+      everyone.find((u) => u.id === remembered) ??
+      everyone.find((u) => u.role === 'admin') ??
+      everyone[0];
+    if (!chosen) throw new NotFoundError('user', remembered ?? DEFAULT_ADMIN.id);
+    return { id: chosen.id, role: chosen.role };
+  }
+
+  const ready = (): Promise<Opened> => {
+    opening ??= open().catch((error) => {
+      opening = null;
+      throw error;
+    });
+    return opening;
+  };
+
+  function lazy<K extends keyof Repositories>(
+    key: K,
+    overrides: Partial<Lazy<Repositories[K]>> = {},
+  ): Lazy<Repositories[K]> {
+    return new Proxy({} as Lazy<Repositories[K]>, {
+      get: (_target, method: string) => {
+        const override = (overrides as Record<string, unknown>)[method];
+        if (override) return override;
+        return async (...args: unknown[]) => {
+          const { repos } = await ready();
+          const repo = repos[key] as unknown as Record<string, (...a: unknown[]) => unknown>;
+          const fn = repo[method];
+          if (typeof fn !== 'function')
+            throw new TypeError(`${String(key)}.${method} is not a function`);
+          return fn.apply(repo, args);
+        };
+      },
+    });
+  }
+
+  /** Re-reads the acting user's role after changes to users, so a demotion applies at once. */
+  async function refreshActor(repos: Repositories): Promise<void> {
+    if (!actor) return;
+    const me = await repos.users.get(actor.id);
+    if (me) actor = { id: me.id, role: me.role };
+  }
+
+  const storage: PlatformStorage = {
+    users: lazy('users', {
+      update: async (id, patch) => {
+        const { repos } = await ready();
+        const updated = await repos.users.update(id, patch);
+        await refreshActor(repos);
+        return updated;
+      },
+    }),
+    history: lazy('history'),
+    savedQueries: lazy('savedQueries'),
+    connections: lazy('connections'),
+    preferences: lazy('preferences'),
+    syncConfig: lazy('syncConfig'),
+
+    async open() {
+      return (await ready()).status;
+    },
+
+    async currentUser() {
+      const { repos } = await ready();
+      const me = await repos.users.get(currentActor().id);
+      if (!me) throw new NotFoundError('user', currentActor().id);
+      return me;
+    },
+
+    async switchUser(userId, password) {
+      const { repos, vault } = await ready();
+      const target = await repos.users.get(userId);
+      if (!target) throw new NotFoundError('user', userId);
+      if (vault.hasProfilePassword(userId)) {
+        const ok = password !== undefined && (await vault.verifyProfilePassword(userId, password));
+        if (!ok) throw new PermissionError('users.switch', 'Wrong password for this profile.');
+      }
+      actor = { id: target.id, role: target.role };
+      kv.setItem(currentUserKey, target.id);
+      return target;
+    },
+
+    async setProfilePassword(userId, password) {
+      const { repos, vault } = await ready();
+      if (userId !== currentActor().id) assertCan(currentActor(), 'users.manage');
+      if (!(await repos.users.get(userId))) throw new NotFoundError('user', userId);
+      if (password === null) await vault.removeProfilePassword(userId);
+      else await vault.setProfilePassword(userId, password);
+    },
+
+    async hasProfilePassword(userId) {
+      const { vault } = await ready();
+      return vault.hasProfilePassword(userId);
+    },
+
+    async getConnections() {
+      const { repos } = await ready();
+      return (await repos.connections.list()).map(toLegacyConnection);
+    },
+    async saveConnection(connection) {
+      const { repos } = await ready();
+      await repos.connections.save(connection);
+    },
+    async deleteConnection(id) {
+      const { repos } = await ready();
+      await repos.connections.delete(id);
+    },
+    async getHistory() {
+      const { repos } = await ready();
+      return (await repos.history.recent()).map(toLegacyHistoryItem);
+    },
+    async addToHistory(item) {
+      const { repos } = await ready();
+      await repos.history.add(item);
+    },
+    async clearHistory() {
+      const { repos } = await ready();
+      await repos.history.clear();
+    },
+    async getSavedQueries() {
+      const { repos } = await ready();
+      return (await repos.savedQueries.list()).map(toLegacySavedQuery);
+    },
+    async saveQuery(query) {
+      const { repos } = await ready();
+      await repos.savedQueries.save(query);
+    },
+    async deleteSavedQuery(id) {
+      const { repos } = await ready();
+      await repos.savedQueries.delete(id);
+    },
+
+    subscribe: (listener) => feed.subscribe(listener),
+
+    async flush() {
+      if (opening) await (await opening).handle.flush();
+    },
+
+    async close() {
+      closed = true;
+      feed.close();
+      const pending = opening;
+      opening = null;
+      if (pending) {
+        const opened = await pending.catch(() => null);
+        await opened?.handle.close();
+      }
+    },
+  };
+  return storage;
+}

@@ -1,0 +1,118 @@
+// Test page: the real storage (worker, OPFS/IndexedDB, vault in localStorage) in a browser tab.
+import type { ChangeEvent } from '../../changes.ts';
+import { createStorage, type PlatformStorage } from '../../storage.ts';
+
+let storage: PlatformStorage | null = null;
+const events: ChangeEvent[] = [];
+
+function current(): PlatformStorage {
+  storage ??= createStorage();
+  return storage;
+}
+
+const latin1 = new TextDecoder('latin1');
+
+async function bytesOf(value: unknown): Promise<string> {
+  if (value instanceof ArrayBuffer) return latin1.decode(new Uint8Array(value));
+  if (ArrayBuffer.isView(value))
+    return latin1.decode(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+  if (value instanceof Blob) return latin1.decode(await value.arrayBuffer());
+  if (typeof CryptoKey !== 'undefined' && value instanceof CryptoKey) return '[CryptoKey]';
+  if (Array.isArray(value)) return (await Promise.all(value.map(bytesOf))).join('\n');
+  if (value && typeof value === 'object') {
+    const parts = await Promise.all(
+      Object.entries(value).map(async ([k, v]) => `${k}=${await bytesOf(v)}`),
+    );
+    return parts.join('\n');
+  }
+  return String(value);
+}
+
+/** Every record of every IndexedDB database of this origin, as raw text. */
+async function dumpIndexedDb(): Promise<string> {
+  const out: string[] = [];
+  for (const info of await indexedDB.databases()) {
+    if (!info.name) continue;
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(info.name as string);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    for (const storeName of Array.from(db.objectStoreNames)) {
+      const values = await new Promise<unknown[]>((resolve, reject) => {
+        const request = db.transaction(storeName).objectStore(storeName).getAll();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const keys = await new Promise<unknown[]>((resolve, reject) => {
+        const request = db.transaction(storeName).objectStore(storeName).getAllKeys();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      out.push(`${info.name}/${storeName}: ${values.length} records`);
+      out.push(await bytesOf(keys));
+      out.push(await bytesOf(values));
+    }
+    db.close();
+  }
+  return out.join('\n');
+}
+
+/** Every file under the origin's private file system (where an OPFS PGlite keeps its data). */
+async function dumpOpfs(): Promise<{ files: number; text: string }> {
+  const out: string[] = [];
+  let files = 0;
+  async function walk(dir: FileSystemDirectoryHandle): Promise<void> {
+    for await (const [, handle] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) {
+      if (handle.kind === 'directory') await walk(handle as FileSystemDirectoryHandle);
+      else {
+        files++;
+        try {
+          out.push(
+            latin1.decode(await (await (handle as FileSystemFileHandle).getFile()).arrayBuffer()),
+          );
+        } catch {
+          // A file held open by the database worker's sync access handle cannot be read here.
+          out.push(`[locked ${handle.name}]`);
+        }
+      }
+    }
+  }
+  if (navigator.storage?.getDirectory) await walk(await navigator.storage.getDirectory());
+  return { files, text: out.join('\n') };
+}
+
+const api = {
+  async call(method: string, ...args: unknown[]): Promise<unknown> {
+    const target = current() as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    const [head, tail] = method.split('.');
+    if (tail && head) {
+      const repo = target[head] as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+      return JSON.parse(JSON.stringify(await repo[tail]?.(...args)));
+    }
+    const fn = target[method];
+    if (typeof fn !== 'function') throw new Error(`no method ${method}`);
+    const result = await fn.apply(target, args);
+    return result === undefined ? null : JSON.parse(JSON.stringify(result));
+  },
+  watch(): void {
+    current().subscribe((event) => events.push(event));
+  },
+  events(): ChangeEvent[] {
+    return events;
+  },
+  async close(): Promise<void> {
+    await storage?.close();
+    storage = null;
+  },
+  dumpIndexedDb,
+  dumpOpfs,
+  localStorageText(): string {
+    return Object.keys(localStorage)
+      .map((k) => `${k}=${localStorage.getItem(k)}`)
+      .join('\n');
+  },
+};
+
+Object.assign(window, { storagePage: api });
+document.title = 'ready';
