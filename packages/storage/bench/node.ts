@@ -50,7 +50,11 @@ for (const size of SIZES) {
   const add = await sample(200, () =>
     storage.addToHistory({ ...sampleItem(size + counter), id: `b${counter++}` }),
   );
-  const get = await sample(20, () => storage.getHistory());
+  // What the legacy getHistory returned: the 500 newest (getHistory at the default retention).
+  const get = await sample(20, () => storage.history.recent(500));
+  const firstPage = await sample(50, () => storage.history.list({ limit: 50 }));
+  const { nextCursor } = await storage.history.list({ limit: 50 });
+  const nextPage = await sample(50, () => storage.history.list({ limit: 50, cursor: nextCursor }));
   const page = await sample(50, () =>
     storage.history.list({
       status: 'success',
@@ -76,9 +80,11 @@ for (const size of SIZES) {
     legacyAdd = await sample(200, (i) => legacyAddToHistory(store, sampleItem(i), size));
     legacyGet = await sample(20, () => legacyGetHistory(store));
   }
-  results[`size_${size}`] = { add, get, page, search, legacyAdd, legacyGet };
+  results[`size_${size}`] = { add, get, firstPage, nextPage, page, search, legacyAdd, legacyGet };
   row('addToHistory', String(size), add, legacyAdd);
-  row('getHistory (500 newest)', String(size), get, legacyGet);
+  row('getHistory: the 500 newest', String(size), get, legacyGet);
+  row('page of 50, newest', String(size), firstPage, null);
+  row('page of 50, by cursor', String(size), nextPage, null);
   row('filtered + searched page of 50', String(size), page, null);
   row('text search, page of 50', String(size), search, null);
   await storage.close();

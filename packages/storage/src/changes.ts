@@ -14,33 +14,41 @@ export type ChangeListener = (event: ChangeEvent) => void;
  */
 export class ChangeFeed {
   readonly #listeners = new Set<ChangeListener>();
-  readonly #channel: BroadcastChannel | null;
+  #channel: BroadcastChannel | null = null;
+  #closed = false;
 
-  constructor(name: string) {
-    this.#channel =
-      typeof BroadcastChannel === 'undefined'
-        ? null
-        : new BroadcastChannel(`platform-storage:${name}`);
+  constructor(private readonly name: string) {}
+
+  /** Opened on first use, so creating a storage at import time costs nothing. */
+  #connect(): BroadcastChannel | null {
+    if (this.#channel || this.#closed || typeof BroadcastChannel === 'undefined')
+      return this.#channel;
+    const channel = new BroadcastChannel(`platform-storage:${this.name}`);
     // Node keeps the process alive for an open channel; the storage closes it explicitly anyway.
-    (this.#channel as { unref?: () => void } | null)?.unref?.();
-    this.#channel?.addEventListener('message', (event: MessageEvent<{ table?: ChangedTable }>) => {
+    (channel as { unref?: () => void }).unref?.();
+    channel.addEventListener('message', (event: MessageEvent<{ table?: ChangedTable }>) => {
       if (event.data?.table) this.#emit({ table: event.data.table, origin: 'remote' });
     });
+    this.#channel = channel;
+    return channel;
   }
 
   subscribe(listener: ChangeListener): () => void {
+    this.#connect();
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
   publish(table: ChangedTable): void {
     this.#emit({ table, origin: 'local' });
-    this.#channel?.postMessage({ table });
+    this.#connect()?.postMessage({ table });
   }
 
   close(): void {
+    this.#closed = true;
     this.#listeners.clear();
     this.#channel?.close();
+    this.#channel = null;
   }
 
   #emit(event: ChangeEvent): void {

@@ -61,5 +61,16 @@ export {
   type Repositories,
   type StorageStatus,
   type StorageWarning,
+  storage,
 } from './storage.ts';
 export type { HistoryRetention } from './validation.ts';
+export {
+  type CryptoKeyStore,
+  IndexedDbCryptoKeyStore,
+  type KeyValueStore,
+  MemoryCryptoKeyStore,
+  MemoryKeyValueStore,
+  Vault,
+  VaultError,
+  type VaultErrorCode,
+} from './vault/index.ts';

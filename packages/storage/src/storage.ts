@@ -377,3 +377,9 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
   };
   return storage;
 }
+
+/**
+ * The browser app's storage: created at import, opened by its first call. Node code should
+ * call `createStorage()` itself.
+ */
+export const storage: PlatformStorage = createStorage();

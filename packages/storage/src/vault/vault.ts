@@ -1,3 +1,4 @@
+import { StorageError, type StorageErrorCode } from '../errors.ts';
 import { fromBase64, toBase64 } from './encoding.ts';
 import { hashPassword, verifyPassword } from './password-hash.ts';
 import type { CryptoKeyStore, KeyValueStore } from './stores.ts';
@@ -8,14 +9,17 @@ export type VaultErrorCode =
   | 'VAULT_UNAVAILABLE'
   | 'VAULT_INVALID_INPUT';
 
-export class VaultError extends Error {
+/** A storage error like any other (`code`), with the vault's own `reason`. */
+export class VaultError extends StorageError {
   override readonly name = 'VaultError';
+  readonly code: StorageErrorCode;
   constructor(
-    readonly code: VaultErrorCode,
+    readonly reason: VaultErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {
     super(message, options);
+    this.code = reason === 'VAULT_INVALID_INPUT' ? 'VALIDATION' : 'STORAGE_UNAVAILABLE';
   }
 }
 

@@ -1,6 +1,7 @@
 // Test page: the real storage (worker, OPFS/IndexedDB, vault in localStorage) in a browser tab.
 import type { ChangeEvent } from '../../changes.ts';
 import { createStorage, type PlatformStorage } from '../../storage.ts';
+import { IndexedDbCryptoKeyStore, Vault } from '../../vault/index.ts';
 
 let storage: PlatformStorage | null = null;
 const events: ChangeEvent[] = [];
@@ -107,6 +108,11 @@ const api = {
   },
   dumpIndexedDb,
   dumpOpfs,
+  /** The profile password's stored hash, decrypted through the vault, to search for it. */
+  async profilePasswordHash(userId: string): Promise<string | null> {
+    const vault = await Vault.open({ storage: localStorage, keys: new IndexedDbCryptoKeyStore() });
+    return vault.profilePasswordHash(userId);
+  },
   localStorageText(): string {
     return Object.keys(localStorage)
       .map((k) => `${k}=${localStorage.getItem(k)}`)
