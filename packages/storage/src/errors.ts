@@ -59,6 +59,7 @@ export class ConflictError extends StorageError {
 }
 
 export type UnavailableReason =
+  | 'leader-changed'
   | 'indexeddb-unavailable'
   | 'opfs-unavailable'
   | 'closed'
@@ -138,5 +139,13 @@ export function translateDatabaseError(error: unknown, context: string): unknown
       return new QuotaExceededError(undefined, { cause: error });
   }
   if (isQuotaError(error)) return new QuotaExceededError(undefined, { cause: error });
+  if (error instanceof Error && error.name === 'LeaderChangedError') {
+    // The tab holding the database closed mid-request: whether it applied is unknown.
+    return new StorageUnavailableError(
+      'leader-changed',
+      `${context}: the tab holding the database closed during the request; check and retry.`,
+      { cause: error },
+    );
+  }
   return error;
 }

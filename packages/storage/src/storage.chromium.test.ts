@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { LEGACY_BACKUP_KEY, LEGACY_KEYS } from './legacy/import.ts';
 
 interface StoragePage {
+  attempt(method: string): Promise<{ name: string; code: string; reason?: string } | null>;
   call(method: string, ...args: unknown[]): Promise<unknown>;
   watch(): void;
   events(): { table: string; origin: string }[];
@@ -39,9 +40,9 @@ afterEach(async () => {
   await context.close();
 });
 
-async function openPage(): Promise<Page> {
+async function openPage(query = ''): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(`${server.url}/${query}`);
   await page.waitForFunction(() => document.title === 'ready');
   return page;
 }
@@ -225,5 +226,32 @@ describe('storage in Chromium', () => {
       expect(opfs.text).not.toContain(secret);
       expect(local).not.toContain(secret);
     }
+  });
+
+  it('without IndexedDB or OPFS, falls back to memory and says so', async () => {
+    const page = await openPage('?no-storage');
+
+    const status = (await call(page, 'open')) as {
+      location: { kind: string; durability: string };
+      warnings: { code: string; message: string }[];
+    };
+    await call(page, 'addToHistory', item('mem', 1));
+
+    expect(status.location).toMatchObject({ kind: 'memory', durability: 'volatile' });
+    expect(status.warnings).toMatchObject([{ code: 'memory-fallback' }]);
+    expect(status.warnings[0]?.message).toMatch(/lost when this tab closes/);
+    expect(await call(page, 'getHistory')).toMatchObject([{ id: 'mem' }]);
+  });
+
+  it('without IndexedDB or OPFS and no fallback, fails with a typed error', async () => {
+    const page = await openPage('?no-storage&strict');
+
+    const failure = await page.evaluate(() => storagePage.attempt('open'));
+
+    expect(failure).toEqual({
+      name: 'StorageUnavailableError',
+      code: 'STORAGE_UNAVAILABLE',
+      reason: 'indexeddb-unavailable',
+    });
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildPage } from '@platform/testing/build-page';
-import { CHROMIUM_PATH, launchChromium } from '@platform/testing/chromium';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, launchChromium } from '@platform/testing/chromium';
 import { type StaticServer, serveDirectory } from '@platform/testing/static-server';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -268,18 +268,8 @@ describe('openBrowserDatabase in Chromium', () => {
   });
 });
 
-// The same flags launchChromium uses; a profile directory and a process of our own are needed
-// here, to kill the browser the way a crash or a power cut of the app would.
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
+// A profile directory and a process of our own are needed here, to kill the browser the way a
+// crash or a power cut of the app would.
 interface OwnChromium {
   readonly browser: Browser;
   kill(): Promise<void>;
@@ -289,7 +279,7 @@ async function startChromium(userDataDir: string): Promise<OwnChromium> {
   const child: ChildProcess = spawn(
     CHROMIUM_PATH,
     [
-      ...FLAGS,
+      ...CHROMIUM_FLAGS,
       '--headless',
       `--user-data-dir=${userDataDir}`,
       '--remote-debugging-port=0',

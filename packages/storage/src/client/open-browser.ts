@@ -43,7 +43,7 @@ export interface BrowserDatabaseHandle extends DatabaseHandle {
 
 const DEFAULT_TIMEOUT_MS = 180_000;
 /** Requests are repeated this often until answered: the leader may still be being elected. */
-const RESEND_MS = 1_000;
+const RESEND_MS = 100;
 
 const LEADER_NOTICE: LeaderNotice['type'] = 'platform-storage:leader';
 

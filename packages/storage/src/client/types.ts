@@ -8,8 +8,9 @@ export interface StorageLocation {
   /** The PGlite data dir as given to PGlite (`memory://`, `idb://platform`, a path, …). */
   readonly dataDir: string;
   /**
-   * `durable`: a resolved write is on disk. `relaxed`: a resolved write is in memory and reaches
-   * disk within `flushWindowMs`, on page hide, or on `flush()`/`close()`. `volatile`: never.
+   * `durable`: a resolved write is on disk. `relaxed`: a resolved write is in memory; a sync
+   * starts at once and it is on disk within `flushWindowMs`, or when `flush()`/`close()` resolve.
+   * `volatile`: never.
    */
   readonly durability: 'durable' | 'relaxed' | 'volatile';
   readonly flushWindowMs: number | null;

@@ -81,7 +81,7 @@ describe('the vault', () => {
     storage.setItem(STORAGE_KEY, JSON.stringify(doc));
 
     await expect(vault.getConnectionSecrets('u2', 'c1')).rejects.toMatchObject({
-      code: 'VAULT_KEY_LOST',
+      reason: 'VAULT_KEY_LOST',
     });
   });
 
@@ -93,7 +93,7 @@ describe('the vault', () => {
     // The key store was cleared (say, IndexedDB wiped) while localStorage kept the ciphertext.
     const { vault: reopened } = await openVault(storage, new MemoryCryptoKeyStore());
     await expect(reopened.getConnectionSecrets('u1', 'c1')).rejects.toMatchObject({
-      code: 'VAULT_KEY_LOST',
+      reason: 'VAULT_KEY_LOST',
     });
 
     await reopened.reset();
@@ -111,7 +111,7 @@ describe('the vault', () => {
     const { vault } = await openVault(storage);
 
     await expect(vault.getConnectionSecrets('u', 'c')).rejects.toMatchObject({
-      code: 'VAULT_CORRUPT',
+      reason: 'VAULT_CORRUPT',
     });
   });
 
@@ -124,7 +124,7 @@ describe('the vault', () => {
     await expect(
       vault.setConnectionSecrets('u1', 'c1', { password: 'after' }),
     ).rejects.toMatchObject({
-      code: 'VAULT_UNAVAILABLE',
+      reason: 'VAULT_UNAVAILABLE',
     });
     expect((await vault.getConnectionSecrets('u1', 'c1')).password).toBe('before');
   });
@@ -162,10 +162,10 @@ describe('the vault', () => {
     const { vault } = await openVault();
 
     await expect(vault.setProfilePassword('', 'x')).rejects.toMatchObject({
-      code: 'VAULT_INVALID_INPUT',
+      reason: 'VAULT_INVALID_INPUT',
     });
     await expect(vault.setProfilePassword('u', 'x'.repeat(2000))).rejects.toMatchObject({
-      code: 'VAULT_INVALID_INPUT',
+      reason: 'VAULT_INVALID_INPUT',
     });
   });
 });

@@ -6,8 +6,18 @@ import { IndexedDbCryptoKeyStore, Vault } from '../../vault/index.ts';
 let storage: PlatformStorage | null = null;
 const events: ChangeEvent[] = [];
 
+const params = new URLSearchParams(location.search);
+if (params.has('no-storage')) {
+  // As in a private window that refuses persistent storage: neither IndexedDB nor OPFS.
+  Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true });
+  Object.defineProperty(navigator.storage, 'getDirectory', {
+    value: undefined,
+    configurable: true,
+  });
+}
+
 function current(): PlatformStorage {
-  storage ??= createStorage();
+  storage ??= createStorage({ fallbackToMemory: !params.has('strict') });
   return storage;
 }
 
@@ -84,6 +94,16 @@ async function dumpOpfs(): Promise<{ files: number; text: string }> {
 }
 
 const api = {
+  /** Runs a call and reports a failure as data, so its type survives the trip to the test. */
+  async attempt(method: string): Promise<{ name: string; code: string; reason?: string } | null> {
+    try {
+      await api.call(method);
+      return null;
+    } catch (error) {
+      const e = error as { name: string; code: string; reason?: string };
+      return { name: e.name, code: e.code, reason: e.reason };
+    }
+  },
   async call(method: string, ...args: unknown[]): Promise<unknown> {
     const target = current() as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
     const [head, tail] = method.split('.');

@@ -1,0 +1,131 @@
+/**
+ * `pnpm bench` (Chromium part): the same measurements as bench/node.ts in a real tab (leader
+ * worker, OPFS or IndexedDB), the legacy algorithm on real localStorage, and time-to-ready
+ * (first run with migrations, warm reopen, bare PGlite.create on the same data dir). Writes
+ * bench-results/storage-chromium.json at the repository root.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildPage } from '@platform/testing/build-page';
+import { launchChromium } from '@platform/testing/chromium';
+import { serveDirectory } from '@platform/testing/static-server';
+import type { Page } from 'playwright-core';
+import { ms, type Stats } from './stats.ts';
+
+interface BenchPage {
+  open(): Promise<{ ms: number; location: { kind: string; dataDir: string } }>;
+  close(): Promise<void>;
+  measure(size: number): Promise<Record<string, Stats | string | null>>;
+  bareOpen(dataDir: string): Promise<number>;
+}
+declare const bench: BenchPage;
+
+const SIZES = [500, 10_000, 100_000];
+const dist = await buildPage(fileURLToPath(new URL('./page', import.meta.url)));
+const server = await serveDirectory(dist);
+const browser = await launchChromium();
+const context = await browser.newContext();
+const page = await context.newPage();
+page.setDefaultTimeout(600_000);
+const ready = async (p: Page) => {
+  await p.goto(server.url);
+  await p.waitForFunction(() => document.title === 'ready');
+};
+const results: Record<string, unknown> = {
+  runtime: browser.version(),
+  at: new Date().toISOString(),
+};
+const rows: Record<string, string>[] = [];
+const show = (s: Stats | string | null | undefined) =>
+  s && typeof s === 'object' ? `${ms(s.median)} (p95 ${ms(s.p95)})` : (s ?? 'n/a');
+
+try {
+  await ready(page);
+  const first = await page.evaluate(() => bench.open());
+  await page.evaluate(() => bench.close());
+  const warm: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    await ready(page);
+    warm.push((await page.evaluate(() => bench.open())).ms);
+    await page.evaluate(() => bench.close());
+  }
+  const bare: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    await ready(page);
+    bare.push(await page.evaluate((dir) => bench.bareOpen(dir), first.location.dataDir));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  results.ready = {
+    location: first.location,
+    firstRunMs: first.ms,
+    warmReopenMs: median(warm),
+    barePGliteMs: median(bare),
+  };
+
+  await ready(page);
+  await page.evaluate(() => bench.open());
+  for (const size of SIZES) {
+    const r = await page.evaluate((n) => bench.measure(n), size);
+    results[`size_${size}`] = r;
+    rows.push({
+      what: 'addToHistory',
+      size: String(size),
+      ours: show(r.add),
+      legacy: show(r.legacyAdd ?? r.legacyNote),
+    });
+    rows.push({
+      what: 'getHistory: the 500 newest',
+      size: String(size),
+      ours: show(r.get),
+      legacy: show(r.legacyGet ?? r.legacyNote),
+    });
+    rows.push({
+      what: 'page of 50, newest',
+      size: String(size),
+      ours: show(r.firstPage),
+      legacy: '',
+    });
+    rows.push({
+      what: 'page of 50, by cursor',
+      size: String(size),
+      ours: show(r.nextPage),
+      legacy: '',
+    });
+    rows.push({
+      what: 'filtered + searched page of 50',
+      size: String(size),
+      ours: show(r.page),
+      legacy: '',
+    });
+    rows.push({
+      what: 'text search, page of 50',
+      size: String(size),
+      ours: show(r.search),
+      legacy: '',
+    });
+  }
+  await page.evaluate(() => bench.close());
+  rows.push({
+    what: `ready: first run (${first.location.kind}, with migrations)`,
+    size: '',
+    ours: ms(first.ms),
+    legacy: '',
+  });
+  rows.push({
+    what: 'ready: warm reopen',
+    size: '',
+    ours: ms(median(warm)),
+    legacy: `bare PGlite.create ${ms(median(bare))}`,
+  });
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+console.log(`\nplatform storage, ${String(results.runtime)} (ms; median, p95)\n`);
+console.table(rows);
+const out = resolve(import.meta.dirname, '../../../bench-results');
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, 'storage-chromium.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`wrote ${join(out, 'storage-chromium.json')}`);
