@@ -1,25 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from './client/types.ts';
+import { describe, expect, it } from 'vitest';
 import type { DatabaseConnection, QueryHistoryItem, SavedQuery } from './legacy/types.ts';
-import type { PlatformStorage } from './storage.ts';
-import { emptyDatabase, openTestDatabase, testStorage } from './test-support/shared-database.ts';
+import { useTestStorage } from './test-support/shared-database.ts';
 
-let database: DatabaseHandle;
-let storage: PlatformStorage;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await emptyDatabase(database);
-  storage = testStorage(database).storage;
-});
-afterEach(async () => {
-  await storage.close();
-});
+const ctx = useTestStorage();
 
 const historyItem = (n: number, overrides: Partial<QueryHistoryItem> = {}): QueryHistoryItem => ({
   id: `h${n}`,
@@ -36,26 +19,26 @@ const historyItem = (n: number, overrides: Partial<QueryHistoryItem> = {}): Quer
 
 describe('the legacy storage API, made async', () => {
   it('returns [] for every list on empty storage', async () => {
-    expect(await storage.getConnections()).toEqual([]);
-    expect(await storage.getHistory()).toEqual([]);
-    expect(await storage.getSavedQueries()).toEqual([]);
+    expect(await ctx.storage.getConnections()).toEqual([]);
+    expect(await ctx.storage.getHistory()).toEqual([]);
+    expect(await ctx.storage.getSavedQueries()).toEqual([]);
   });
 
   it('works at once on first use, as the default local admin', async () => {
-    const me = await storage.currentUser();
+    const me = await ctx.storage.currentUser();
 
     expect(me).toMatchObject({ id: 'local-admin', username: 'admin', role: 'admin' });
   });
 
   describe('history', () => {
     it('gives back what was added, newest first, with Dates', async () => {
-      await storage.addToHistory(historyItem(1));
-      await storage.addToHistory(
+      await ctx.storage.addToHistory(historyItem(1));
+      await ctx.storage.addToHistory(
         historyItem(3, { status: 'error', errorMessage: 'boom', rowCount: undefined }),
       );
-      await storage.addToHistory(historyItem(2));
+      await ctx.storage.addToHistory(historyItem(2));
 
-      const history = await storage.getHistory();
+      const history = await ctx.storage.getHistory();
 
       expect(history.map((h) => h.id)).toEqual(['h3', 'h2', 'h1']);
       expect(history[0]).toEqual(
@@ -67,18 +50,18 @@ describe('the legacy storage API, made async', () => {
 
     it('puts the later of two entries executed at the same instant first', async () => {
       const at = new Date('2026-02-02T10:00:00.000Z');
-      for (const n of [1, 2, 3]) await storage.addToHistory(historyItem(n, { executedAt: at }));
+      for (const n of [1, 2, 3]) await ctx.storage.addToHistory(historyItem(n, { executedAt: at }));
 
-      expect((await storage.getHistory()).map((h) => h.id)).toEqual(['h3', 'h2', 'h1']);
+      expect((await ctx.storage.getHistory()).map((h) => h.id)).toEqual(['h3', 'h2', 'h1']);
     });
 
     it('returns at most the retention window, 500 by default, like the legacy list', async () => {
       const base = Date.UTC(2026, 0, 1);
       for (let n = 0; n < 520; n++) {
-        await storage.addToHistory(historyItem(n, { executedAt: new Date(base + n * 1000) }));
+        await ctx.storage.addToHistory(historyItem(n, { executedAt: new Date(base + n * 1000) }));
       }
 
-      const history = await storage.getHistory();
+      const history = await ctx.storage.getHistory();
 
       expect(history).toHaveLength(500);
       expect(history[0]?.id).toBe('h519');
@@ -86,10 +69,10 @@ describe('the legacy storage API, made async', () => {
     });
 
     it('clears only the current user history', async () => {
-      await storage.addToHistory(historyItem(1));
-      await storage.clearHistory();
+      await ctx.storage.addToHistory(historyItem(1));
+      await ctx.storage.clearHistory();
 
-      expect(await storage.getHistory()).toEqual([]);
+      expect(await ctx.storage.getHistory()).toEqual([]);
     });
   });
 
@@ -108,9 +91,9 @@ describe('the legacy storage API, made async', () => {
 
     it('inserts a new id with createdAt = updatedAt = now', async () => {
       const before = Date.now();
-      await storage.saveQuery(saved());
+      await ctx.storage.saveQuery(saved());
 
-      const [q] = await storage.getSavedQueries();
+      const [q] = await ctx.storage.getSavedQueries();
 
       expect(q).toMatchObject({ id: 's1', name: 'Active users', tags: ['report', 'users'] });
       expect(q?.createdAt.getTime()).toBeGreaterThanOrEqual(before - 5);
@@ -118,13 +101,13 @@ describe('the legacy storage API, made async', () => {
     });
 
     it('replaces an existing id, keeping createdAt and moving updatedAt', async () => {
-      await storage.saveQuery(saved());
-      const [first] = await storage.getSavedQueries();
+      await ctx.storage.saveQuery(saved());
+      const [first] = await ctx.storage.getSavedQueries();
       await new Promise((resolve) => setTimeout(resolve, 5));
 
-      await storage.saveQuery(saved({ name: 'Active users (v2)', tags: ['report'] }));
+      await ctx.storage.saveQuery(saved({ name: 'Active users (v2)', tags: ['report'] }));
 
-      const all = await storage.getSavedQueries();
+      const all = await ctx.storage.getSavedQueries();
       expect(all).toHaveLength(1);
       expect(all[0]).toMatchObject({ name: 'Active users (v2)', tags: ['report'] });
       expect(all[0]?.createdAt).toEqual(first?.createdAt);
@@ -132,12 +115,12 @@ describe('the legacy storage API, made async', () => {
     });
 
     it('deletes by id, and an unknown id is not an error', async () => {
-      await storage.saveQuery(saved());
+      await ctx.storage.saveQuery(saved());
 
-      await storage.deleteSavedQuery('s1');
-      await storage.deleteSavedQuery('never-existed');
+      await ctx.storage.deleteSavedQuery('s1');
+      await ctx.storage.deleteSavedQuery('never-existed');
 
-      expect(await storage.getSavedQueries()).toEqual([]);
+      expect(await ctx.storage.getSavedQueries()).toEqual([]);
     });
   });
 
@@ -156,8 +139,8 @@ describe('the legacy storage API, made async', () => {
     });
 
     it('gives back what was saved, password included, from the vault', async () => {
-      await storage.saveConnection(connection());
-      await storage.saveConnection(
+      await ctx.storage.saveConnection(connection());
+      await ctx.storage.saveConnection(
         connection({
           id: 'c2',
           password: undefined,
@@ -165,7 +148,7 @@ describe('the legacy storage API, made async', () => {
         }),
       );
 
-      const all = await storage.getConnections();
+      const all = await ctx.storage.getConnections();
 
       // toEqual treats an absent field and an undefined one alike, as the legacy callers did.
       expect(all).toEqual([
@@ -179,11 +162,11 @@ describe('the legacy storage API, made async', () => {
     });
 
     it('never writes a password to PGlite', async () => {
-      await storage.saveConnection(
+      await ctx.storage.saveConnection(
         connection({ connectionString: 'postgres://app:inline-secret@h/db' }),
       );
 
-      const dump = await database.pg.query<{ row: string }>(
+      const dump = await ctx.database.pg.query<{ row: string }>(
         'select row_to_json(c)::text as row from connections c',
       );
       const text = dump.rows.map((r) => r.row).join('\n');
@@ -193,16 +176,16 @@ describe('the legacy storage API, made async', () => {
     });
 
     it('replaces a connection with the same id and deletes by id', async () => {
-      await storage.saveConnection(connection());
-      await storage.saveConnection(connection({ name: 'Prod (replica)', password: 'rotated' }));
+      await ctx.storage.saveConnection(connection());
+      await ctx.storage.saveConnection(connection({ name: 'Prod (replica)', password: 'rotated' }));
 
-      expect(await storage.getConnections()).toMatchObject([
+      expect(await ctx.storage.getConnections()).toMatchObject([
         { id: 'c1', name: 'Prod (replica)', password: 'rotated' },
       ]);
 
-      await storage.deleteConnection('c1');
-      await storage.deleteConnection('unknown');
-      expect(await storage.getConnections()).toEqual([]);
+      await ctx.storage.deleteConnection('c1');
+      await ctx.storage.deleteConnection('unknown');
+      expect(await ctx.storage.getConnections()).toEqual([]);
     });
   });
 });

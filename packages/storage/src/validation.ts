@@ -94,6 +94,7 @@ export const historyEntryInput = z.object({
   errorMessage: optionalText(LIMITS.errorMessage),
 });
 export type HistoryEntryInput = z.input<typeof historyEntryInput>;
+export type HistoryEntryRecord = z.output<typeof historyEntryInput>;
 
 export const savedQueryInput = z.object({
   id: idInput,
@@ -125,6 +126,7 @@ export const connectionInput = z.object({
   isDemo: z.boolean({ error: 'must be true or false' }).nullish(),
 });
 export type ConnectionInput = z.input<typeof connectionInput>;
+export type ConnectionRecordInput = z.output<typeof connectionInput>;
 
 export const usernameInput = z
   .string({ error: 'must be a string' })

@@ -3,6 +3,8 @@ import { inArray } from 'drizzle-orm';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import type { z } from 'zod';
 import { ValidationError } from '../errors.ts';
+import { connectionFields } from '../repositories/connections.ts';
+import { toHistoryRow } from '../repositories/history.ts';
 import {
   connectionInput,
   dateInput,
@@ -176,21 +178,9 @@ export async function importLegacyLocalStorage(
       );
       const newHistory = history.filter((h) => !historyIds.has(h.value.id)).reverse();
       for (let i = 0; i < newHistory.length; i += 500) {
-        await tx.insert(queryLogs).values(
-          newHistory.slice(i, i + 500).map(({ value: h }) => ({
-            id: h.id,
-            userId,
-            connectionId: h.connectionId,
-            connectionName: h.connectionName,
-            tabName: h.tabName,
-            query: h.query,
-            rowCount: h.rowCount,
-            executionTimeMs: h.executionTime,
-            status: h.status,
-            errorMessage: h.errorMessage,
-            executedAt: h.executedAt,
-          })),
-        );
+        await tx
+          .insert(queryLogs)
+          .values(newHistory.slice(i, i + 500).map(({ value: h }) => toHistoryRow(h, userId)));
       }
 
       const savedIds = await existing(
@@ -231,15 +221,8 @@ export async function importLegacyLocalStorage(
         await tx.insert(connections).values({
           id: c.id,
           userId,
-          name: c.name,
-          type: c.type,
-          host: c.host,
-          port: c.port,
-          dbUser: c.user,
-          database: c.database,
-          connectionString: split?.sanitized ?? null,
-          isDemo: c.isDemo ?? false,
           createdAt: c.createdAt,
+          ...connectionFields(c, split?.sanitized ?? null),
         });
       }
 

@@ -2,7 +2,13 @@ import { connections, type DatabaseType } from '@platform/schema/browser';
 import { and, asc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import { ConflictError, translateDatabaseError } from '../errors.ts';
 import { assertCan } from '../permissions.ts';
-import { type ConnectionInput, connectionInput, idInput, parse } from '../validation.ts';
+import {
+  type ConnectionInput,
+  type ConnectionRecordInput,
+  connectionInput,
+  idInput,
+  parse,
+} from '../validation.ts';
 import { joinConnectionString, splitConnectionString } from '../vault/connection-secrets.ts';
 import type { RepositoryContext } from './context.ts';
 import { removeRows } from './soft-delete.ts';
@@ -50,6 +56,23 @@ const columns = {
 };
 
 type Row = Omit<ConnectionRecord, 'password'>;
+
+/** The stored columns of a validated connection, its connection string already stripped. */
+export function connectionFields(
+  c: ConnectionRecordInput,
+  sanitizedConnectionString: string | null,
+) {
+  return {
+    name: c.name,
+    type: c.type,
+    host: c.host,
+    port: c.port,
+    dbUser: c.user,
+    database: c.database,
+    connectionString: sanitizedConnectionString,
+    isDemo: c.isDemo ?? false,
+  };
+}
 
 /**
  * The current user's connections. PGlite holds metadata only; a typed password and any password
@@ -108,16 +131,7 @@ export class ConnectionsRepository {
       password: c.password,
       connectionStringPassword: split?.password ?? null,
     });
-    const fields = {
-      name: c.name,
-      type: c.type,
-      host: c.host,
-      port: c.port,
-      dbUser: c.user,
-      database: c.database,
-      connectionString: split?.sanitized ?? null,
-      isDemo: c.isDemo ?? false,
-    };
+    const fields = connectionFields(c, split?.sanitized ?? null);
     try {
       const rows = await this.ctx.db
         .insert(connections)

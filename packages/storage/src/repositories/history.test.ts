@@ -1,27 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../client/types.ts';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.ts';
 import type { QueryHistoryItem } from '../legacy/types.ts';
 import { LIMITS } from '../limits.ts';
-import type { PlatformStorage } from '../storage.ts';
-import { emptyDatabase, openTestDatabase, testStorage } from '../test-support/shared-database.ts';
+import { useTestStorage } from '../test-support/shared-database.ts';
 
-let database: DatabaseHandle;
-let storage: PlatformStorage;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await emptyDatabase(database);
-  storage = testStorage(database).storage;
-});
-afterEach(async () => {
-  await storage.close();
-});
+const ctx = useTestStorage();
 
 const T0 = Date.UTC(2026, 5, 1);
 const entry = (n: number, overrides: Partial<QueryHistoryItem> = {}): QueryHistoryItem => ({
@@ -35,11 +18,11 @@ const entry = (n: number, overrides: Partial<QueryHistoryItem> = {}): QueryHisto
 });
 
 async function addMany(count: number): Promise<void> {
-  for (let n = 0; n < count; n++) await storage.history.add(entry(n));
+  for (let n = 0; n < count; n++) await ctx.storage.history.add(entry(n));
 }
 
 async function storedCount(): Promise<number> {
-  const { rows } = await database.pg.query<{ n: number }>(
+  const { rows } = await ctx.database.pg.query<{ n: number }>(
     'select count(*)::int as n from query_logs',
   );
   return rows[0]?.n ?? 0;
@@ -47,13 +30,13 @@ async function storedCount(): Promise<number> {
 
 describe('history repository', () => {
   it('pages newest first with a cursor, without gaps or repeats', async () => {
-    await storage.preferences.setHistoryRetention({ maxEntries: 1000, maxAgeDays: null });
+    await ctx.storage.preferences.setHistoryRetention({ maxEntries: 1000, maxAgeDays: null });
     await addMany(25);
     const seen: string[] = [];
     let cursor: string | null = null;
 
     do {
-      const page = await storage.history.list({ limit: 10, cursor });
+      const page = await ctx.storage.history.list({ limit: 10, cursor });
       seen.push(...page.items.map((i) => i.id));
       cursor = page.nextCursor;
     } while (cursor);
@@ -63,10 +46,10 @@ describe('history repository', () => {
 
   it('pages through entries that share one instant in reverse insertion order', async () => {
     const at = new Date(T0);
-    for (let n = 0; n < 7; n++) await storage.history.add(entry(n, { executedAt: at }));
+    for (let n = 0; n < 7; n++) await ctx.storage.history.add(entry(n, { executedAt: at }));
 
-    const first = await storage.history.list({ limit: 4 });
-    const second = await storage.history.list({ limit: 4, cursor: first.nextCursor });
+    const first = await ctx.storage.history.list({ limit: 4 });
+    const second = await ctx.storage.history.list({ limit: 4, cursor: first.nextCursor });
 
     expect([...first.items, ...second.items].map((i) => i.id)).toEqual([
       'h6',
@@ -83,13 +66,13 @@ describe('history repository', () => {
   it('filters by status, connection and time range, and combines them', async () => {
     await addMany(12);
 
-    const errors = await storage.history.list({ status: 'error' });
-    const even = await storage.history.list({ connectionId: 'even' });
-    const window = await storage.history.list({
+    const errors = await ctx.storage.history.list({ status: 'error' });
+    const even = await ctx.storage.history.list({ connectionId: 'even' });
+    const window = await ctx.storage.history.list({
       from: new Date(T0 + 3 * 60_000),
       to: new Date(T0 + 6 * 60_000),
     });
-    const both = await storage.history.list({ status: 'error', connectionId: 'even' });
+    const both = await ctx.storage.history.list({ status: 'error', connectionId: 'even' });
 
     expect(errors.items.map((i) => i.id)).toEqual(['h9', 'h6', 'h3', 'h0']);
     expect(even.items.map((i) => i.id)).toEqual(['h10', 'h8', 'h6', 'h4', 'h2', 'h0']);
@@ -98,47 +81,51 @@ describe('history repository', () => {
   });
 
   it('searches the query text case-insensitively, taking % and _ literally', async () => {
-    await storage.history.add(entry(1, { query: 'SELECT * FROM Orders' }));
-    await storage.history.add(entry(2, { query: "select 'a_b'" }));
-    await storage.history.add(entry(3, { query: "select 'axb'" }));
-    await storage.history.add(entry(4, { query: 'select 100%' }));
+    await ctx.storage.history.add(entry(1, { query: 'SELECT * FROM Orders' }));
+    await ctx.storage.history.add(entry(2, { query: "select 'a_b'" }));
+    await ctx.storage.history.add(entry(3, { query: "select 'axb'" }));
+    await ctx.storage.history.add(entry(4, { query: 'select 100%' }));
 
-    expect((await storage.history.list({ search: 'orders' })).items.map((i) => i.id)).toEqual([
+    expect((await ctx.storage.history.list({ search: 'orders' })).items.map((i) => i.id)).toEqual([
       'h1',
     ]);
-    expect((await storage.history.list({ search: 'a_b' })).items.map((i) => i.id)).toEqual(['h2']);
-    expect((await storage.history.list({ search: '100%' })).items.map((i) => i.id)).toEqual(['h4']);
+    expect((await ctx.storage.history.list({ search: 'a_b' })).items.map((i) => i.id)).toEqual([
+      'h2',
+    ]);
+    expect((await ctx.storage.history.list({ search: '100%' })).items.map((i) => i.id)).toEqual([
+      'h4',
+    ]);
   });
 
   it('deletes one entry; an unknown id is not an error', async () => {
     await addMany(3);
 
-    expect(await storage.history.delete('h1')).toBe(true);
-    expect(await storage.history.delete('nope')).toBe(false);
-    expect((await storage.history.list()).items.map((i) => i.id)).toEqual(['h2', 'h0']);
+    expect(await ctx.storage.history.delete('h1')).toBe(true);
+    expect(await ctx.storage.history.delete('nope')).toBe(false);
+    expect((await ctx.storage.history.list()).items.map((i) => i.id)).toEqual(['h2', 'h0']);
   });
 
   it('keeps at most the retention count on disk as entries are added', async () => {
-    await storage.preferences.setHistoryRetention({ maxEntries: 100, maxAgeDays: null });
+    await ctx.storage.preferences.setHistoryRetention({ maxEntries: 100, maxAgeDays: null });
 
     await addMany(250);
 
     expect(await storedCount()).toBeLessThanOrEqual(101);
-    expect((await storage.getHistory()).length).toBe(100);
-    expect((await storage.getHistory())[0]?.id).toBe('h249');
-    await storage.history.prune();
+    expect((await ctx.storage.getHistory()).length).toBe(100);
+    expect((await ctx.storage.getHistory())[0]?.id).toBe('h249');
+    await ctx.storage.history.prune();
     expect(await storedCount()).toBe(100);
   });
 
   it('drops entries older than the retention age', async () => {
     const now = Date.now();
-    await storage.history.add(entry(1, { executedAt: new Date(now - 40 * 86_400_000) }));
-    await storage.history.add(entry(2, { executedAt: new Date(now - 1_000) }));
+    await ctx.storage.history.add(entry(1, { executedAt: new Date(now - 40 * 86_400_000) }));
+    await ctx.storage.history.add(entry(2, { executedAt: new Date(now - 1_000) }));
 
-    await storage.preferences.setHistoryRetention({ maxEntries: 500, maxAgeDays: 30 });
-    await storage.history.prune();
+    await ctx.storage.preferences.setHistoryRetention({ maxEntries: 500, maxAgeDays: 30 });
+    await ctx.storage.history.prune();
 
-    expect((await storage.history.list()).items.map((i) => i.id)).toEqual(['h2']);
+    expect((await ctx.storage.history.list()).items.map((i) => i.id)).toEqual(['h2']);
     expect(await storedCount()).toBe(1);
   });
 
@@ -154,7 +141,7 @@ describe('history repository', () => {
     ];
     for (const [what, input] of cases) {
       it(what, async () => {
-        await expect(storage.history.add(input as QueryHistoryItem)).rejects.toBeInstanceOf(
+        await expect(ctx.storage.history.add(input as QueryHistoryItem)).rejects.toBeInstanceOf(
           ValidationError,
         );
         expect(await storedCount()).toBe(0);
@@ -163,16 +150,16 @@ describe('history repository', () => {
   });
 
   it('refuses a duplicate id with a ConflictError, keeping the first', async () => {
-    await storage.history.add(entry(1));
+    await ctx.storage.history.add(entry(1));
 
-    await expect(storage.history.add(entry(1, { query: 'other' }))).rejects.toMatchObject({
+    await expect(ctx.storage.history.add(entry(1, { query: 'other' }))).rejects.toMatchObject({
       code: 'CONFLICT',
     });
-    expect((await storage.history.get('h1'))?.query).toBe('select 1 from t1');
+    expect((await ctx.storage.history.get('h1'))?.query).toBe('select 1 from t1');
   });
 
   it('rejects a cursor it did not make', async () => {
-    await expect(storage.history.list({ cursor: 'garbage' })).rejects.toBeInstanceOf(
+    await expect(ctx.storage.history.list({ cursor: 'garbage' })).rejects.toBeInstanceOf(
       ValidationError,
     );
   });

@@ -7,6 +7,7 @@ import { assertCan } from '../permissions.ts';
 import {
   dateInput,
   type HistoryEntryInput,
+  type HistoryEntryRecord,
   type HistoryRetention,
   historyEntryInput,
   idInput,
@@ -82,6 +83,26 @@ interface JsonRow {
   insert_seq: number;
 }
 
+/** A validated entry as the row that stores it (the import writes rows the same way). */
+export function toHistoryRow(
+  entry: HistoryEntryRecord,
+  userId: string,
+): HistoryEntry & { userId: string } {
+  return {
+    id: entry.id,
+    userId,
+    connectionId: entry.connectionId,
+    connectionName: entry.connectionName,
+    tabName: entry.tabName,
+    query: entry.query,
+    rowCount: entry.rowCount,
+    executionTimeMs: entry.executionTime,
+    status: entry.status,
+    errorMessage: entry.errorMessage,
+    executedAt: entry.executedAt,
+  };
+}
+
 function toEntry(row: JsonRow): HistoryEntry {
   return {
     id: row.id,
@@ -135,20 +156,9 @@ export class HistoryRepository {
     const actor = this.ctx.actor();
     assertCan(actor, 'history.write');
     const entry = parse(historyEntryInput, input, 'history entry');
+    const row = toHistoryRow(entry, actor.id);
     try {
-      await this.ctx.db.insert(queryLogs).values({
-        id: entry.id,
-        userId: actor.id,
-        connectionId: entry.connectionId,
-        connectionName: entry.connectionName,
-        tabName: entry.tabName,
-        query: entry.query,
-        rowCount: entry.rowCount,
-        executionTimeMs: entry.executionTime,
-        status: entry.status,
-        errorMessage: entry.errorMessage,
-        executedAt: entry.executedAt,
-      });
+      await this.ctx.db.insert(queryLogs).values(row);
     } catch (error) {
       const translated = translateDatabaseError(error, `history entry ${entry.id}`);
       if (translated instanceof ConflictError) {
@@ -158,18 +168,8 @@ export class HistoryRepository {
     }
     await this.enforceRetention();
     this.ctx.changed('query_logs');
-    return {
-      id: entry.id,
-      connectionId: entry.connectionId,
-      connectionName: entry.connectionName,
-      tabName: entry.tabName,
-      query: entry.query,
-      rowCount: entry.rowCount,
-      executionTimeMs: entry.executionTime,
-      status: entry.status,
-      errorMessage: entry.errorMessage,
-      executedAt: entry.executedAt,
-    };
+    const { userId: _owner, ...stored } = row;
+    return stored;
   }
 
   /** The newest entries, at most the retention count (the legacy `getHistory`). */

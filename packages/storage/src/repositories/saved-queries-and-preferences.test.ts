@@ -1,26 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../client/types.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../limits.ts';
-import type { PlatformStorage } from '../storage.ts';
-import { emptyDatabase, openTestDatabase, testStorage } from '../test-support/shared-database.ts';
+import { useTestStorage } from '../test-support/shared-database.ts';
 import { mergePatch } from './preferences.ts';
 
-let database: DatabaseHandle;
-let storage: PlatformStorage;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await emptyDatabase(database);
-  storage = testStorage(database).storage;
-});
-afterEach(async () => {
-  await storage.close();
-});
+const ctx = useTestStorage();
 
 const q = (id: string, name: string, query: string, tags: string[], description?: string) => ({
   id,
@@ -33,20 +16,20 @@ const q = (id: string, name: string, query: string, tags: string[], description?
 
 describe('saved queries repository', () => {
   beforeEach(async () => {
-    await storage.savedQueries.save(
+    await ctx.storage.savedQueries.save(
       q('a', 'Monthly revenue', 'select sum(total) from orders', ['finance', 'report']),
     );
-    await storage.savedQueries.save(
+    await ctx.storage.savedQueries.save(
       q('b', 'Active users', 'select * from users', ['users'], 'who logged in this week'),
     );
-    await storage.savedQueries.save(
+    await ctx.storage.savedQueries.save(
       q('c', 'Slow queries', 'select * from pg_stat_statements', ['ops', 'report']),
     );
   });
 
   it('searches name, description and query text, case-insensitively', async () => {
     const ids = async (text: string) =>
-      (await storage.savedQueries.list({ text })).map((s) => s.id);
+      (await ctx.storage.savedQueries.list({ text })).map((s) => s.id);
 
     expect(await ids('REVENUE')).toEqual(['a']);
     expect(await ids('logged in')).toEqual(['b']);
@@ -56,7 +39,7 @@ describe('saved queries repository', () => {
 
   it('filters by tags, requiring every tag given', async () => {
     const ids = async (tags: string[]) =>
-      (await storage.savedQueries.list({ tags })).map((s) => s.id).sort();
+      (await ctx.storage.savedQueries.list({ tags })).map((s) => s.id).sort();
 
     expect(await ids(['report'])).toEqual(['a', 'c']);
     expect(await ids(['report', 'ops'])).toEqual(['c']);
@@ -64,7 +47,7 @@ describe('saved queries repository', () => {
   });
 
   it('lists tags with their counts, most used first', async () => {
-    expect(await storage.savedQueries.tags()).toEqual([
+    expect(await ctx.storage.savedQueries.tags()).toEqual([
       { tag: 'report', count: 2 },
       { tag: 'finance', count: 1 },
       { tag: 'ops', count: 1 },
@@ -73,9 +56,9 @@ describe('saved queries repository', () => {
   });
 
   it('edits some fields, keeping the rest and createdAt', async () => {
-    const before = await storage.savedQueries.get('b');
+    const before = await ctx.storage.savedQueries.get('b');
 
-    const after = await storage.savedQueries.update('b', {
+    const after = await ctx.storage.savedQueries.update('b', {
       description: null,
       tags: ['users', 'kpi'],
     });
@@ -89,60 +72,60 @@ describe('saved queries repository', () => {
   });
 
   it('editing an unknown id is a NotFoundError', async () => {
-    await expect(storage.savedQueries.update('zzz', { name: 'x' })).rejects.toMatchObject({
+    await expect(ctx.storage.savedQueries.update('zzz', { name: 'x' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
   });
 
   it('trims and de-duplicates tags, and rejects too many', async () => {
-    const saved = await storage.savedQueries.save(q('d', 'd', 'select 1', [' x ', 'x', 'y']));
+    const saved = await ctx.storage.savedQueries.save(q('d', 'd', 'select 1', [' x ', 'x', 'y']));
     expect(saved.tags).toEqual(['x', 'y']);
 
     const tooMany = Array.from({ length: LIMITS.tagsPerQuery + 1 }, (_, i) => `t${i}`);
-    await expect(storage.savedQueries.save(q('e', 'e', 'select 1', tooMany))).rejects.toMatchObject(
-      {
-        code: 'VALIDATION',
-      },
-    );
-    expect(await storage.savedQueries.get('e')).toBeNull();
+    await expect(
+      ctx.storage.savedQueries.save(q('e', 'e', 'select 1', tooMany)),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
+    expect(await ctx.storage.savedQueries.get('e')).toBeNull();
   });
 });
 
 describe('preferences', () => {
   it('merge-patches the JSONB document: objects merge, null removes', async () => {
-    await storage.preferences.patch({ theme: 'dark', layout: { sidebar: 'left', width: 300 } });
+    await ctx.storage.preferences.patch({ theme: 'dark', layout: { sidebar: 'left', width: 300 } });
 
-    const next = await storage.preferences.patch({ layout: { width: null, pinned: true } });
+    const next = await ctx.storage.preferences.patch({ layout: { width: null, pinned: true } });
 
     expect(next).toEqual({ theme: 'dark', layout: { sidebar: 'left', pinned: true } });
-    expect(await storage.preferences.get()).toEqual(next);
+    expect(await ctx.storage.preferences.get()).toEqual(next);
   });
 
   it('validates the keys it knows and keeps the ones it does not', async () => {
-    await expect(storage.preferences.patch({ theme: 'purple' })).rejects.toMatchObject({
+    await expect(ctx.storage.preferences.patch({ theme: 'purple' })).rejects.toMatchObject({
       code: 'VALIDATION',
     });
-    await expect(storage.preferences.patch({ editorFontSize: 200 })).rejects.toMatchObject({
+    await expect(ctx.storage.preferences.patch({ editorFontSize: 200 })).rejects.toMatchObject({
       code: 'VALIDATION',
     });
 
-    expect(await storage.preferences.patch({ futureFeature: [1, 2] })).toEqual({
+    expect(await ctx.storage.preferences.patch({ futureFeature: [1, 2] })).toEqual({
       futureFeature: [1, 2],
     });
   });
 
   it('refuses a document over the size limit and keeps the old one', async () => {
-    await storage.preferences.patch({ theme: 'light' });
+    await ctx.storage.preferences.patch({ theme: 'light' });
 
     await expect(
-      storage.preferences.patch({ blob: 'x'.repeat(LIMITS.preferencesBytes) }),
+      ctx.storage.preferences.patch({ blob: 'x'.repeat(LIMITS.preferencesBytes) }),
     ).rejects.toMatchObject({ code: 'VALIDATION' });
-    expect(await storage.preferences.get()).toEqual({ theme: 'light' });
+    expect(await ctx.storage.preferences.get()).toEqual({ theme: 'light' });
   });
 
   it('rejects a patch that is not an object', async () => {
     await expect(
-      storage.preferences.patch([1] as unknown as Record<string, unknown>),
+      ctx.storage.preferences.patch([1] as unknown as Record<string, unknown>),
     ).rejects.toMatchObject({
       code: 'VALIDATION',
     });
@@ -159,18 +142,18 @@ describe('preferences', () => {
 
 describe('sync settings', () => {
   it('default to off and store a validated server URL per profile', async () => {
-    expect(await storage.syncConfig.get()).toEqual({
+    expect(await ctx.storage.syncConfig.get()).toEqual({
       syncEnabled: false,
       syncUrl: null,
       lastSyncAt: null,
     });
 
-    await storage.syncConfig.set({ syncUrl: 'https://sync.example.com' });
-    await expect(storage.syncConfig.set({ syncUrl: 'ftp://x' })).rejects.toMatchObject({
+    await ctx.storage.syncConfig.set({ syncUrl: 'https://sync.example.com' });
+    await expect(ctx.storage.syncConfig.set({ syncUrl: 'ftp://x' })).rejects.toMatchObject({
       code: 'VALIDATION',
     });
 
-    expect(await storage.syncConfig.get()).toMatchObject({
+    expect(await ctx.storage.syncConfig.get()).toMatchObject({
       syncEnabled: false,
       syncUrl: 'https://sync.example.com',
     });

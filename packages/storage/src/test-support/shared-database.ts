@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { openNodeDatabase } from '../client/open-node.ts';
 import type { DatabaseHandle } from '../client/types.ts';
 import { type CreateStorageOptions, createStorage, type PlatformStorage } from '../storage.ts';
@@ -32,4 +33,31 @@ export function testStorage(
   const keys = (options.cryptoKeys as MemoryCryptoKeyStore) ?? new MemoryCryptoKeyStore();
   const storage = createStorage({ ...options, database, localStorage, cryptoKeys: keys });
   return { storage, localStorage, keys };
+}
+
+export interface StorageFixture {
+  readonly database: DatabaseHandle;
+  readonly storage: PlatformStorage;
+}
+
+/**
+ * Registers the hooks every storage spec needs: one database for the file, emptied before each
+ * test, with a fresh storage over it (its own localStorage and vault key).
+ */
+export function useTestStorage(): StorageFixture {
+  const fixture = {} as { database: DatabaseHandle; storage: PlatformStorage };
+  beforeAll(async () => {
+    fixture.database = await openTestDatabase();
+  });
+  afterAll(async () => {
+    await fixture.database?.close();
+  });
+  beforeEach(async () => {
+    await emptyDatabase(fixture.database);
+    fixture.storage = testStorage(fixture.database).storage;
+  });
+  afterEach(async () => {
+    await fixture.storage?.close();
+  });
+  return fixture;
 }
