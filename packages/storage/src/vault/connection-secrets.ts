@@ -1,54 +1,182 @@
 /**
- * A connection string can carry a password (`postgres://user:pw@host/db`, or libpq's
- * `host=h password=pw`). PGlite stores the string with that password replaced by a mask, and the
- * vault keeps the password exactly as it was written (still percent-encoded, or still quoted),
- * so putting it back gives the original string byte for byte. A string whose vault entry is gone
- * still reads as a recognisably masked string rather than a wrong one.
+ * A connection string can carry a password: `postgres://user:pw@host/db` (also `mysql://`,
+ * `mongodb+srv://`, `redis://:pw@host`, `jdbc:postgresql://`), `?password=pw` in a URL's query,
+ * libpq's `host=h password=pw` (quoted: `password='a \' b'`), or .NET's `Host=h;Password=pw`.
+ *
+ * The sanitized string, the one PGlite stores, is the original with the password's characters
+ * replaced by `PASSWORD_MASK`, and the vault keeps the password exactly as written (still
+ * percent-encoded, still quoted and escaped). Nothing is decoded or re-encoded, so putting it
+ * back at the mask gives the original byte for byte. We chose a mask over recording an offset
+ * so the stored string stays readable (the studio can show it as is) and needs no side data,
+ * and so a string whose vault entry is gone reads as recognisably masked rather than wrong.
+ *
+ * A password written the way drivers expect (percent-encoded in a URL, quoted or escaped in the
+ * key/value forms) is taken exactly. One typed with a raw `@`, `/`, `?` or `#`, which drivers
+ * read differently, is read for secrecy: more than the password in the vault is harmless, part
+ * of it left in PGlite is not. One password per string: a URL with both `user:pw@` and
+ * `?password=` keeps the second.
  */
 export const PASSWORD_MASK = '********';
 
-const URL_FORM = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/is;
-const KEY_VALUE_PASSWORD = /(^|\s)(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s']+)/i;
-
-interface Located {
-  before: string;
-  password: string;
-  after: string;
+interface Span {
+  start: number;
+  end: number;
 }
 
-function locate(cs: string): Located | null {
-  const url = URL_FORM.exec(cs);
-  if (url) {
-    const [, scheme = '', authority = '', rest = ''] = url;
-    const at = authority.lastIndexOf('@');
-    if (at < 0) return null;
-    const userinfo = authority.slice(0, at);
-    const colon = userinfo.indexOf(':');
-    if (colon < 0) return null;
-    const password = userinfo.slice(colon + 1);
-    if (password === '') return null;
-    return {
-      before: scheme + userinfo.slice(0, colon + 1),
-      password,
-      after: authority.slice(at) + rest,
-    };
+/** `scheme://`, also JDBC's `jdbc:postgresql://`, after optional leading whitespace. */
+const URL_START = /^\s*[a-z][a-z0-9+.-]*:(?:[a-z][a-z0-9+.-]*:)*\/\//i;
+const QUERY_PASSWORD = /[?&]password=([^&#]*)/gi;
+
+function firstOf(text: string, chars: string): number {
+  for (let i = 0; i < text.length; i++) if (chars.includes(text.charAt(i))) return i;
+  return text.length;
+}
+
+/** What may follow the `@`: hosts and ports (`h1:5432,h2`, `[::1]`), or nothing (a socket). */
+const HOST = String.raw`(?:[a-z0-9._~%-]+|\[[a-z0-9:.%]+\])(?::[0-9]*)?`;
+const HOSTS = new RegExp(`^(?:${HOST}(?:,${HOST})*)?$`, 'i');
+
+/**
+ * `user:password@hosts` at `offset`. Drivers disagree once a password holds a raw `@`, `/`, `?`
+ * or `#` (the WHATWG URL parser node-postgres uses ends the authority at the first `/`, `?` or
+ * `#`; libpq at the first `/`), so we read for secrecy: the password ends at the last `@` before
+ * the query that has hosts after it, failing that at the last such `@` anywhere. A raw password
+ * is then taken whole unless it has an `@` followed later by a `?` or `#`. Reading too far (a
+ * database named `a@b`, or an `@` in the query of `postgres://host:5432/db?x=a@b`) only puts
+ * more than the password in the vault; the string still comes back whole.
+ */
+function userinfoPassword(cs: string, offset: number): Span | null {
+  const rest = cs.slice(offset);
+  const colon = rest.indexOf(':');
+  if (colon < 0 || /[/?#]/.test(rest.slice(0, colon))) return null;
+  for (const end of [firstOf(rest, '?#'), rest.length]) {
+    for (let at = rest.lastIndexOf('@', end - 1); at > colon; at = rest.lastIndexOf('@', at - 1)) {
+      const after = rest.slice(at + 1);
+      const hosts = after.slice(0, firstOf(after, '/?#'));
+      // No host is libpq's way to a local socket (`u:p@/db`); with another `@` further on, the
+      // one here is more likely part of a password typed unencoded.
+      const socket = hosts === '' && !after.startsWith('#') && !after.includes('@');
+      if (!socket && (hosts === '' || !HOSTS.test(hosts))) continue;
+      if (colon + 1 === at) continue; // `user:@host`: an empty password, nothing to hide
+      return { start: offset + colon + 1, end: offset + at };
+    }
   }
-  const kv = KEY_VALUE_PASSWORD.exec(cs);
-  if (!kv) return null;
-  const [whole, lead = '', key = '', value = ''] = kv;
-  const start = kv.index + lead.length + key.length;
-  return { before: cs.slice(0, start), password: value, after: cs.slice(kv.index + whole.length) };
+  return null;
 }
 
+function queryPassword(cs: string): Span | null {
+  for (const match of cs.matchAll(QUERY_PASSWORD)) {
+    const value = match[1] ?? '';
+    if (value !== '') {
+      const end = match.index + match[0].length;
+      return { start: end - value.length, end };
+    }
+  }
+  return null;
+}
+
+const isSpace = (c: string) => /\s/.test(c);
+
+/**
+ * libpq's `key = value` grammar: values end at whitespace unless single-quoted, and a backslash
+ * escapes the next character in both. An unterminated quote runs to the end (libpq rejects the
+ * string, but the password must still not reach PGlite).
+ */
+function keyValuePassword(cs: string): Span | null {
+  const n = cs.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isSpace(cs.charAt(i))) i++;
+    if (i >= n) break;
+    const keyStart = i;
+    while (i < n && cs.charAt(i) !== '=' && !isSpace(cs.charAt(i))) i++;
+    const key = cs.slice(keyStart, i);
+    while (i < n && isSpace(cs.charAt(i))) i++;
+    if (cs.charAt(i) !== '=') return null;
+    i++;
+    while (i < n && isSpace(cs.charAt(i))) i++;
+    const valueStart = i;
+    if (cs.charAt(i) === "'") {
+      i++;
+      while (i < n && cs.charAt(i) !== "'") i += cs.charAt(i) === '\\' ? 2 : 1;
+      i = Math.min(i + 1, n);
+    } else {
+      while (i < n && !isSpace(cs.charAt(i))) i += cs.charAt(i) === '\\' ? 2 : 1;
+      i = Math.min(i, n);
+    }
+    const value = cs.slice(valueStart, i);
+    if (key.toLowerCase() === 'password' && value !== '' && value !== "''") {
+      return { start: valueStart, end: i };
+    }
+  }
+  return null;
+}
+
+/**
+ * The `key=value;` form of ADO.NET, Npgsql and MySqlConnector (`Host=db;Password=pw;`), with
+ * `password` or `pwd` as the key; a value may be quoted (`"a;b"`, a doubled quote inside
+ * escaping it) or, in ODBC style, braced (`{a;b}`).
+ */
+function semicolonPassword(cs: string): Span | null {
+  const n = cs.length;
+  let i = 0;
+  while (i < n) {
+    const eq = cs.indexOf('=', i);
+    if (eq < 0) return null;
+    const key = cs.slice(i, eq).trim().toLowerCase();
+    i = eq + 1;
+    while (i < n && isSpace(cs.charAt(i))) i++;
+    const valueStart = i;
+    const open = cs.charAt(i);
+    const close = open === '{' ? '}' : open;
+    if (open === '"' || open === "'" || open === '{') {
+      i++;
+      while (i < n && !(cs.charAt(i) === close && cs.charAt(i + 1) !== close)) {
+        i += cs.charAt(i) === close ? 2 : 1;
+      }
+      i = Math.min(i + 1, n);
+    }
+    while (i < n && cs.charAt(i) !== ';') i++;
+    const valueEnd = valueStart + cs.slice(valueStart, i).trimEnd().length;
+    if ((key === 'password' || key === 'pwd') && valueEnd > valueStart) {
+      return { start: valueStart, end: valueEnd };
+    }
+    i++;
+  }
+  return null;
+}
+
+function findPassword(cs: string): Span | null {
+  const scheme = URL_START.exec(cs);
+  if (scheme) return userinfoPassword(cs, scheme[0].length) ?? queryPassword(cs);
+  const keyValue = keyValuePassword(cs) ?? (cs.includes(';') ? semicolonPassword(cs) : null);
+  if (keyValue) return keyValue;
+  // `user:pw@host/db` typed without a scheme: not a form drivers take, but still a password.
+  const leading = cs.length - cs.trimStart().length;
+  const span = userinfoPassword(cs, leading);
+  return span && !cs.slice(0, span.end).includes('=') ? span : null;
+}
+
+/**
+ * Takes the password out of a connection string. Strings without one come back unchanged with
+ * `password: null`; `joinConnectionString(sanitized, password)` gives back the original.
+ */
 export function splitConnectionString(cs: string): { sanitized: string; password: string | null } {
-  const found = locate(cs);
-  if (!found) return { sanitized: cs, password: null };
-  return { sanitized: `${found.before}${PASSWORD_MASK}${found.after}`, password: found.password };
+  const span = findPassword(cs);
+  if (!span) return { sanitized: cs, password: null };
+  return {
+    sanitized: cs.slice(0, span.start) + PASSWORD_MASK + cs.slice(span.end),
+    password: cs.slice(span.start, span.end),
+  };
 }
 
+/**
+ * Puts a password taken by `splitConnectionString` back in place of the mask. Without a password
+ * (`null`), or without a mask where the password goes, the string is returned as it is.
+ */
 export function joinConnectionString(sanitized: string, password: string | null): string {
   if (password === null) return sanitized;
-  const found = locate(sanitized);
-  if (!found || found.password !== PASSWORD_MASK) return sanitized;
-  return `${found.before}${password}${found.after}`;
+  const span = findPassword(sanitized);
+  if (!span || sanitized.slice(span.start, span.end) !== PASSWORD_MASK) return sanitized;
+  return sanitized.slice(0, span.start) + password + sanitized.slice(span.end);
 }

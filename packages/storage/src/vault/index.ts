@@ -11,4 +11,10 @@ export {
   MemoryCryptoKeyStore,
   MemoryKeyValueStore,
 } from './stores.ts';
-export { type ConnectionSecrets, Vault, VaultError, type VaultErrorCode } from './vault.ts';
+export {
+  type ConnectionSecrets,
+  Vault,
+  VaultError,
+  type VaultErrorCode,
+  type VaultOptions,
+} from './vault.ts';

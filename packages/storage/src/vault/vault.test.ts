@@ -1,171 +1,541 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryCryptoKeyStore, MemoryKeyValueStore } from './stores.ts';
-import { Vault } from './vault.ts';
+import {
+  type CryptoKeyStore,
+  type KeyValueStore,
+  MemoryCryptoKeyStore,
+  MemoryKeyValueStore,
+} from './stores.ts';
+import { Vault, type VaultOptions } from './vault.ts';
 
 const STORAGE_KEY = 'platform_vault_v1';
+const NO_SECRETS = { password: null, connectionStringPassword: null };
+// Every test but one hashes profile passwords at a low count; the one proves the default.
+const FAST = 1_000;
 
-async function openVault(storage = new MemoryKeyValueStore(), keys = new MemoryCryptoKeyStore()) {
-  return { vault: await Vault.open({ storage, keys }), storage, keys };
+interface StoredDocument {
+  v: number;
+  entries: Record<string, { iv: string; ct: string }>;
 }
 
-/** A store whose writes fail, as localStorage does when the origin's quota is used up. */
+async function openVault(
+  storage: KeyValueStore = new MemoryKeyValueStore(),
+  keys: CryptoKeyStore = new MemoryCryptoKeyStore(),
+  options: Partial<VaultOptions> = {},
+) {
+  const vault = await Vault.open({ storage, keys, passwordHashIterations: FAST, ...options });
+  return { vault, storage, keys };
+}
+
+function stored(storage: KeyValueStore): StoredDocument {
+  return JSON.parse(storage.getItem(STORAGE_KEY) ?? 'null') as StoredDocument;
+}
+
+/** localStorage once the origin's quota is used up: every write throws. */
 class FullStore extends MemoryKeyValueStore {
   full = false;
   override setItem(key: string, value: string): void {
-    if (this.full) throw new DOMException('quota', 'QuotaExceededError');
+    if (this.full) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     super.setItem(key, value);
   }
 }
 
+/** localStorage where the user blocked site data: every access throws. */
+class BlockedStore implements KeyValueStore {
+  getItem(): string | null {
+    throw new DOMException('Access is denied for this document.', 'SecurityError');
+  }
+  setItem(): void {
+    throw new DOMException('Access is denied for this document.', 'SecurityError');
+  }
+  removeItem(): void {
+    throw new DOMException('Access is denied for this document.', 'SecurityError');
+  }
+}
+
+/** A key store that cannot be opened, as IndexedDB in some private windows. */
+class BrokenKeyStore implements CryptoKeyStore {
+  async load(): Promise<CryptoKey | null> {
+    throw new DOMException('IndexedDB is not available.', 'InvalidStateError');
+  }
+  async save(): Promise<void> {
+    throw new DOMException('IndexedDB is not available.', 'InvalidStateError');
+  }
+  async clear(): Promise<void> {}
+}
+
 describe('the vault', () => {
-  it('gives back connection secrets, and stores them only as ciphertext', async () => {
-    const { vault, storage } = await openVault();
+  describe('connection secrets', () => {
+    it('gives back what was stored, and stores it only as ciphertext', async () => {
+      const { vault, storage } = await openVault();
 
-    await vault.setConnectionSecrets('u1', 'c1', {
-      password: 'pg-pass-123',
-      connectionStringPassword: 'url-pass-456',
+      await vault.setConnectionSecrets('u1', 'c1', {
+        password: 'pg-pass-123',
+        connectionStringPassword: 'url-pass-456',
+      });
+
+      expect(await vault.getConnectionSecrets('u1', 'c1')).toEqual({
+        password: 'pg-pass-123',
+        connectionStringPassword: 'url-pass-456',
+      });
+      const raw = storage.getItem(STORAGE_KEY) ?? '';
+      expect(raw).not.toContain('pg-pass-123');
+      expect(raw).not.toContain('url-pass-456');
+      expect(raw).not.toContain(btoa('pg-pass-123'));
     });
 
-    expect(await vault.getConnectionSecrets('u1', 'c1')).toEqual({
-      password: 'pg-pass-123',
-      connectionStringPassword: 'url-pass-456',
+    it('keeps one localStorage key: { v: 1, entries: { name: { iv, ct } } }, 12-byte IVs', async () => {
+      const { vault, storage } = await openVault();
+
+      await vault.setConnectionSecrets('u1', 'c1', { password: 'a' });
+      await vault.setProfilePassword('u1', 'profile pw');
+
+      expect((storage as MemoryKeyValueStore).keys()).toEqual([STORAGE_KEY]);
+      const doc = stored(storage);
+      expect(doc.v).toBe(1);
+      expect(Object.keys(doc.entries).sort()).toEqual(['conn:u1:c1', 'profile:u1']);
+      for (const entry of Object.values(doc.entries)) {
+        expect(Object.keys(entry).sort()).toEqual(['ct', 'iv']);
+        expect(atob(entry.iv)).toHaveLength(12);
+      }
     });
-    const raw = storage.getItem(STORAGE_KEY) ?? '';
-    expect(raw).toContain('conn:u1:c1');
-    expect(raw).not.toContain('pg-pass-123');
-    expect(raw).not.toContain('url-pass-456');
-  });
 
-  it('answers nulls for a connection without secrets, and forgets deleted ones', async () => {
-    const { vault } = await openVault();
-    await vault.setConnectionSecrets('u1', 'c1', { password: 'x' });
+    it('seals every write with a fresh IV', async () => {
+      const { vault, storage } = await openVault();
 
-    await vault.deleteConnectionSecrets('u1', 'c1');
+      await vault.setConnectionSecrets('u1', 'c1', { password: 'same' });
+      const first = stored(storage).entries['conn:u1:c1'];
+      await vault.setConnectionSecrets('u1', 'c1', { password: 'same' });
+      const second = stored(storage).entries['conn:u1:c1'];
 
-    expect(await vault.getConnectionSecrets('u1', 'c1')).toEqual({
-      password: null,
-      connectionStringPassword: null,
+      expect(second?.iv).not.toBe(first?.iv);
+      expect(second?.ct).not.toBe(first?.ct);
+    });
+
+    it('keeps an empty password apart from none', async () => {
+      const { vault } = await openVault();
+
+      await vault.setConnectionSecrets('u1', 'c1', { password: '' });
+
+      expect(await vault.getConnectionSecrets('u1', 'c1')).toEqual({
+        password: '',
+        connectionStringPassword: null,
+      });
+    });
+
+    it('answers nulls for a connection without secrets, and forgets deleted ones', async () => {
+      const { vault, storage } = await openVault();
+      expect(await vault.getConnectionSecrets('u1', 'c1')).toEqual(NO_SECRETS);
+      await vault.setConnectionSecrets('u1', 'c1', { password: 'x' });
+      await vault.setConnectionSecrets('u1', 'c2', { password: 'y' });
+
+      await vault.deleteConnectionSecrets('u1', 'c1');
+      await vault.setConnectionSecrets('u1', 'c2', { password: null });
+
+      expect(await vault.getConnectionSecrets('u1', 'c1')).toEqual(NO_SECRETS);
+      expect(await vault.getConnectionSecrets('u1', 'c2')).toEqual(NO_SECRETS);
+      expect(storage.getItem(STORAGE_KEY)).toBeNull();
+    });
+
+    it('keeps the secrets of ids containing ":" apart', async () => {
+      const { vault } = await openVault();
+
+      await vault.setConnectionSecrets('a', 'b:c', { password: 'user a' });
+      await vault.setConnectionSecrets('a:b', 'c', { password: 'user a:b' });
+      await vault.deleteUser('a');
+
+      expect((await vault.getConnectionSecrets('a', 'b:c')).password).toBeNull();
+      expect((await vault.getConnectionSecrets('a:b', 'c')).password).toBe('user a:b');
+    });
+
+    it('applies one instance’s writes in the order they were called', async () => {
+      const { vault } = await openVault();
+
+      await Promise.all([
+        vault.setConnectionSecrets('u', 'c', { password: 'first' }),
+        vault.setConnectionSecrets('u', 'c', { password: 'second' }),
+        vault.setConnectionSecrets('u', 'c', { password: 'third' }),
+      ]);
+
+      expect((await vault.getConnectionSecrets('u', 'c')).password).toBe('third');
     });
   });
 
-  it('verifies profile passwords without storing the password or its hash in clear', async () => {
-    const { vault, storage } = await openVault();
+  describe('profile passwords', () => {
+    it('verify without the password or its hash stored in clear', async () => {
+      const { vault, storage } = await openVault();
 
-    await vault.setProfilePassword('u1', 'my profile password');
+      await vault.setProfilePassword('u1', 'my profile password');
 
-    expect(vault.hasProfilePassword('u1')).toBe(true);
-    expect(await vault.verifyProfilePassword('u1', 'my profile password')).toBe(true);
-    expect(await vault.verifyProfilePassword('u1', 'nope')).toBe(false);
-    expect(await vault.verifyProfilePassword('u2', 'my profile password')).toBe(false);
-    const hash = await vault.profilePasswordHash('u1');
-    const raw = storage.getItem(STORAGE_KEY) ?? '';
-    expect(hash).toMatch(/^pbkdf2-sha256\$600000\$/);
-    expect(raw).not.toContain('my profile password');
-    expect(raw).not.toContain(hash?.split('$')[3]);
+      expect(vault.hasProfilePassword('u1')).toBe(true);
+      expect(vault.hasProfilePassword('u2')).toBe(false);
+      expect(await vault.verifyProfilePassword('u1', 'my profile password')).toBe(true);
+      expect(await vault.verifyProfilePassword('u1', 'nope')).toBe(false);
+      expect(await vault.verifyProfilePassword('u2', 'my profile password')).toBe(false);
+      const hash = (await vault.profilePasswordHash('u1')) ?? '';
+      const [, , salt = '', digest = ''] = hash.split('$');
+      expect(hash).toMatch(/^pbkdf2-sha256\$1000\$/);
+      const raw = storage.getItem(STORAGE_KEY) ?? '';
+      expect(raw).not.toContain('my profile password');
+      expect(raw).not.toContain(hash);
+      expect(raw).not.toContain(salt);
+      expect(raw).not.toContain(digest);
+    });
+
+    it("hash at OWASP's 600,000 PBKDF2 iterations unless told otherwise", async () => {
+      const vault = await Vault.open({
+        storage: new MemoryKeyValueStore(),
+        keys: new MemoryCryptoKeyStore(),
+      });
+
+      await vault.setProfilePassword('u1', 'pw');
+
+      expect(await vault.profilePasswordHash('u1')).toMatch(/^pbkdf2-sha256\$600000\$/);
+    });
+
+    it('are replaced and removed', async () => {
+      const { vault } = await openVault();
+      await vault.setProfilePassword('u1', 'old');
+
+      await vault.setProfilePassword('u1', 'new');
+      expect(await vault.verifyProfilePassword('u1', 'old')).toBe(false);
+      expect(await vault.verifyProfilePassword('u1', 'new')).toBe(true);
+
+      await vault.removeProfilePassword('u1');
+      expect(vault.hasProfilePassword('u1')).toBe(false);
+      expect(await vault.verifyProfilePassword('u1', 'new')).toBe(false);
+    });
+
+    it('hashed at an older, lower count are re-hashed at the current one when they verify', async () => {
+      const storage = new MemoryKeyValueStore();
+      const keys = new MemoryCryptoKeyStore();
+      const { vault: before } = await openVault(storage, keys, { passwordHashIterations: 1_000 });
+      await before.setProfilePassword('u1', 'pw');
+      const { vault: after } = await openVault(storage, keys, { passwordHashIterations: 2_000 });
+
+      expect(await after.verifyProfilePassword('u1', 'wrong')).toBe(false);
+      expect(await after.profilePasswordHash('u1')).toMatch(/^pbkdf2-sha256\$1000\$/);
+      expect(await after.verifyProfilePassword('u1', 'pw')).toBe(true);
+      expect(await after.profilePasswordHash('u1')).toMatch(/^pbkdf2-sha256\$2000\$/);
+      expect(await after.verifyProfilePassword('u1', 'pw')).toBe(true);
+    });
+
+    it('hashed at a higher count than the current one are kept as they are', async () => {
+      const storage = new MemoryKeyValueStore();
+      const keys = new MemoryCryptoKeyStore();
+      const { vault: stronger } = await openVault(storage, keys, { passwordHashIterations: 2_000 });
+      await stronger.setProfilePassword('u1', 'pw');
+      const { vault } = await openVault(storage, keys, { passwordHashIterations: 1_000 });
+
+      expect(await vault.verifyProfilePassword('u1', 'pw')).toBe(true);
+      expect(await vault.profilePasswordHash('u1')).toMatch(/^pbkdf2-sha256\$2000\$/);
+    });
   });
 
-  it('keeps the key non-extractable', async () => {
-    const keys = new MemoryCryptoKeyStore();
-    await openVault(new MemoryKeyValueStore(), keys);
+  it('keeps its key non-extractable, and only in the key store', async () => {
+    const { vault, storage, keys } = await openVault();
+    await vault.setConnectionSecrets('u1', 'c1', { password: 'a' });
 
     const key = await keys.load();
     expect(key?.extractable).toBe(false);
+    expect(key?.algorithm).toMatchObject({ name: 'AES-GCM', length: 256 });
     await expect(crypto.subtle.exportKey('raw', key as CryptoKey)).rejects.toThrow();
+    expect((storage as MemoryKeyValueStore).keys()).toEqual([STORAGE_KEY]);
+  });
+
+  it('reuses the stored key when opened again', async () => {
+    const storage = new MemoryKeyValueStore();
+    const keys = new MemoryCryptoKeyStore();
+    const { vault } = await openVault(storage, keys);
+    await vault.setConnectionSecrets('u1', 'c1', { password: 'kept' });
+
+    const { vault: reopened } = await openVault(storage, keys);
+
+    expect((await reopened.getConnectionSecrets('u1', 'c1')).password).toBe('kept');
   });
 
   it('refuses an entry moved to another slot', async () => {
     const { vault, storage } = await openVault();
     await vault.setConnectionSecrets('u1', 'c1', { password: 'a' });
-    const doc = JSON.parse(storage.getItem(STORAGE_KEY) ?? '{}');
-    doc.entries['conn:u2:c1'] = doc.entries['conn:u1:c1'];
+    await vault.setProfilePassword('u1', 'pw');
+    const doc = stored(storage);
+    doc.entries['conn:u2:c1'] = doc.entries['conn:u1:c1'] as { iv: string; ct: string };
+    doc.entries['profile:u2'] = doc.entries['profile:u1'] as { iv: string; ct: string };
     storage.setItem(STORAGE_KEY, JSON.stringify(doc));
 
     await expect(vault.getConnectionSecrets('u2', 'c1')).rejects.toMatchObject({
+      name: 'VaultError',
       reason: 'VAULT_KEY_LOST',
     });
+    await expect(vault.verifyProfilePassword('u2', 'pw')).rejects.toMatchObject({
+      reason: 'VAULT_KEY_LOST',
+    });
+    expect((await vault.getConnectionSecrets('u1', 'c1')).password).toBe('a');
   });
 
   it('reports a lost key, and reset recovers an empty, working vault', async () => {
     const storage = new MemoryKeyValueStore();
     const { vault } = await openVault(storage);
     await vault.setConnectionSecrets('u1', 'c1', { password: 'a' });
+    await vault.setProfilePassword('u1', 'pw');
 
-    // The key store was cleared (say, IndexedDB wiped) while localStorage kept the ciphertext.
-    const { vault: reopened } = await openVault(storage, new MemoryCryptoKeyStore());
+    // The key store was cleared (IndexedDB wiped) while localStorage kept the ciphertext.
+    const keys = new MemoryCryptoKeyStore();
+    const { vault: reopened } = await openVault(storage, keys);
     await expect(reopened.getConnectionSecrets('u1', 'c1')).rejects.toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+      reason: 'VAULT_KEY_LOST',
+    });
+    await expect(reopened.verifyProfilePassword('u1', 'pw')).rejects.toMatchObject({
       reason: 'VAULT_KEY_LOST',
     });
 
     await reopened.reset();
-    expect(await reopened.getConnectionSecrets('u1', 'c1')).toEqual({
-      password: null,
-      connectionStringPassword: null,
-    });
+
+    expect(await reopened.getConnectionSecrets('u1', 'c1')).toEqual(NO_SECRETS);
+    expect(reopened.hasProfilePassword('u1')).toBe(false);
     await reopened.setConnectionSecrets('u1', 'c1', { password: 'b' });
-    expect((await reopened.getConnectionSecrets('u1', 'c1')).password).toBe('b');
+    const { vault: later } = await openVault(storage, keys);
+    expect((await later.getConnectionSecrets('u1', 'c1')).password).toBe('b');
   });
 
-  it('reports a damaged vault document', async () => {
-    const storage = new MemoryKeyValueStore();
-    storage.setItem(STORAGE_KEY, '{broken');
-    const { vault } = await openVault(storage);
+  describe('a damaged document', () => {
+    const damaged: [string, string][] = [
+      ['not JSON', '{broken'],
+      ['another version', JSON.stringify({ v: 2, entries: {} })],
+      ['entries missing', JSON.stringify({ v: 1 })],
+      ['entries an array', JSON.stringify({ v: 1, entries: [] })],
+      ['JSON null', 'null'],
+    ];
+    for (const [what, text] of damaged) {
+      it(`is reported as VAULT_CORRUPT (${what}), and reset recovers`, async () => {
+        const storage = new MemoryKeyValueStore();
+        storage.setItem(STORAGE_KEY, text);
+        const { vault } = await openVault(storage);
 
-    await expect(vault.getConnectionSecrets('u', 'c')).rejects.toMatchObject({
-      reason: 'VAULT_CORRUPT',
+        await expect(vault.getConnectionSecrets('u', 'c')).rejects.toMatchObject({
+          code: 'STORAGE_UNAVAILABLE',
+          reason: 'VAULT_CORRUPT',
+        });
+        expect(() => vault.hasProfilePassword('u')).toThrow(
+          expect.objectContaining({ reason: 'VAULT_CORRUPT' }),
+        );
+        await expect(vault.setConnectionSecrets('u', 'c', { password: 'x' })).rejects.toMatchObject(
+          { reason: 'VAULT_CORRUPT' },
+        );
+        expect(storage.getItem(STORAGE_KEY)).toBe(text);
+
+        await vault.reset();
+        await vault.setConnectionSecrets('u', 'c', { password: 'x' });
+        expect((await vault.getConnectionSecrets('u', 'c')).password).toBe('x');
+      });
+    }
+
+    it('with one malformed entry reports that entry as VAULT_CORRUPT', async () => {
+      const { vault, storage } = await openVault();
+      await vault.setConnectionSecrets('u', 'good', { password: 'g' });
+      const doc = stored(storage);
+      const bad = { v: 1, entries: { ...doc.entries, 'conn:u:bad': { iv: 42, ct: 'x' } } };
+      storage.setItem(STORAGE_KEY, JSON.stringify(bad));
+
+      await expect(vault.getConnectionSecrets('u', 'bad')).rejects.toMatchObject({
+        reason: 'VAULT_CORRUPT',
+      });
+      expect((await vault.getConnectionSecrets('u', 'good')).password).toBe('g');
     });
   });
 
-  it('when storage is full, fails clearly and keeps what was stored', async () => {
-    const storage = new FullStore();
-    const { vault } = await openVault(storage);
-    await vault.setConnectionSecrets('u1', 'c1', { password: 'before' });
-    storage.full = true;
+  describe('when storage fails', () => {
+    it('on a full quota, fails with VAULT_UNAVAILABLE and keeps what was stored', async () => {
+      const storage = new FullStore();
+      const { vault } = await openVault(storage);
+      await vault.setConnectionSecrets('u1', 'c1', { password: 'before' });
+      await vault.setProfilePassword('u1', 'old pw');
+      const before = storage.getItem(STORAGE_KEY);
+      storage.full = true;
 
-    await expect(
-      vault.setConnectionSecrets('u1', 'c1', { password: 'after' }),
-    ).rejects.toMatchObject({
-      reason: 'VAULT_UNAVAILABLE',
+      await expect(
+        vault.setConnectionSecrets('u1', 'c1', { password: 'after' }),
+      ).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE', reason: 'VAULT_UNAVAILABLE' });
+      await expect(vault.setProfilePassword('u1', 'new pw')).rejects.toMatchObject({
+        reason: 'VAULT_UNAVAILABLE',
+      });
+      await expect(
+        vault.setConnectionSecrets('u1', 'c2', { password: 'other' }),
+      ).rejects.toMatchObject({ reason: 'VAULT_UNAVAILABLE' });
+
+      expect(storage.getItem(STORAGE_KEY)).toBe(before);
+      expect((await vault.getConnectionSecrets('u1', 'c1')).password).toBe('before');
+      expect((await vault.getConnectionSecrets('u1', 'c2')).password).toBeNull();
+      expect(await vault.verifyProfilePassword('u1', 'old pw')).toBe(true);
+
+      // Room again: the vault carries on from where it was.
+      storage.full = false;
+      await vault.setConnectionSecrets('u1', 'c2', { password: 'other' });
+      expect((await vault.getConnectionSecrets('u1', 'c1')).password).toBe('before');
+      expect((await vault.getConnectionSecrets('u1', 'c2')).password).toBe('other');
     });
-    expect((await vault.getConnectionSecrets('u1', 'c1')).password).toBe('before');
+
+    it('when localStorage is blocked, every call fails with VAULT_UNAVAILABLE', async () => {
+      const { vault } = await openVault(new BlockedStore());
+
+      await expect(vault.getConnectionSecrets('u', 'c')).rejects.toMatchObject({
+        reason: 'VAULT_UNAVAILABLE',
+      });
+      await expect(vault.setConnectionSecrets('u', 'c', { password: 'x' })).rejects.toMatchObject({
+        reason: 'VAULT_UNAVAILABLE',
+      });
+      expect(() => vault.hasProfilePassword('u')).toThrow(
+        expect.objectContaining({ reason: 'VAULT_UNAVAILABLE' }),
+      );
+    });
+
+    it('when the key store cannot be used, opening fails with VAULT_UNAVAILABLE', async () => {
+      await expect(
+        Vault.open({ storage: new MemoryKeyValueStore(), keys: new BrokenKeyStore() }),
+      ).rejects.toMatchObject({ name: 'VaultError', reason: 'VAULT_UNAVAILABLE' });
+    });
   });
 
-  it("two tabs writing at once keep each other's entries", async () => {
+  describe('two tabs on the same storage', () => {
+    it("writing at once keep each other's entries", async () => {
+      const storage = new MemoryKeyValueStore();
+      const keys = new MemoryCryptoKeyStore();
+      const { vault: a } = await openVault(storage, keys);
+      const { vault: b } = await openVault(storage, keys);
+
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          i % 2
+            ? a.setConnectionSecrets('u', `c${i}`, { password: `p${i}` })
+            : b.setConnectionSecrets('u', `c${i}`, { password: `p${i}` }),
+        ),
+      );
+
+      for (let i = 0; i < 20; i++) {
+        expect((await a.getConnectionSecrets('u', `c${i}`)).password).toBe(`p${i}`);
+        expect((await b.getConnectionSecrets('u', `c${i}`)).password).toBe(`p${i}`);
+      }
+    });
+
+    it('deleting in one keeps what the other wrote meanwhile', async () => {
+      const storage = new MemoryKeyValueStore();
+      const keys = new MemoryCryptoKeyStore();
+      const { vault: a } = await openVault(storage, keys);
+      const { vault: b } = await openVault(storage, keys);
+      await a.setConnectionSecrets('u', 'old', { password: 'x' });
+
+      await Promise.all([
+        a.deleteConnectionSecrets('u', 'old'),
+        b.setConnectionSecrets('u', 'new', { password: 'y' }),
+        a.setProfilePassword('u', 'pw'),
+      ]);
+
+      expect((await b.getConnectionSecrets('u', 'old')).password).toBeNull();
+      expect((await a.getConnectionSecrets('u', 'new')).password).toBe('y');
+      expect(await b.verifyProfilePassword('u', 'pw')).toBe(true);
+    });
+
+    it('follow a reset made in the other: no write is sealed with the old key', async () => {
+      const storage = new MemoryKeyValueStore();
+      const keys = new MemoryCryptoKeyStore();
+      const { vault: a } = await openVault(storage, keys);
+      const { vault: b } = await openVault(storage, keys);
+      await a.setConnectionSecrets('u', 'c1', { password: 'gone' });
+
+      await a.reset();
+      await b.setConnectionSecrets('u', 'c2', { password: 'from b' });
+      await a.setConnectionSecrets('u', 'c3', { password: 'from a' });
+
+      expect((await a.getConnectionSecrets('u', 'c1')).password).toBeNull();
+      expect((await a.getConnectionSecrets('u', 'c2')).password).toBe('from b');
+      expect((await b.getConnectionSecrets('u', 'c3')).password).toBe('from a');
+      const { vault: reloaded } = await openVault(storage, keys);
+      expect((await reloaded.getConnectionSecrets('u', 'c2')).password).toBe('from b');
+    });
+  });
+
+  it('puts its key back if the key store was emptied while it was open', async () => {
     const storage = new MemoryKeyValueStore();
     const keys = new MemoryCryptoKeyStore();
-    const { vault: a } = await openVault(storage, keys);
-    const { vault: b } = await openVault(storage, keys);
+    const { vault } = await openVault(storage, keys);
+    await vault.setConnectionSecrets('u', 'c1', { password: 'earlier' });
 
-    await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
-        (i % 2 ? a : b).setConnectionSecrets('u', `c${i}`, { password: `p${i}` }),
-      ),
-    );
+    await keys.clear();
+    await vault.setConnectionSecrets('u', 'c2', { password: 'later' });
 
-    for (let i = 0; i < 10; i++)
-      expect((await a.getConnectionSecrets('u', `c${i}`)).password).toBe(`p${i}`);
+    const { vault: reloaded } = await openVault(storage, keys);
+    expect((await reloaded.getConnectionSecrets('u', 'c1')).password).toBe('earlier');
+    expect((await reloaded.getConnectionSecrets('u', 'c2')).password).toBe('later');
   });
 
-  it('removes every entry of a deleted user and nobody else', async () => {
+  it('removes every entry of a deleted user and nobody else’s', async () => {
     const { vault } = await openVault();
     await vault.setConnectionSecrets('gone', 'c1', { password: 'x' });
+    await vault.setConnectionSecrets('gone', 'c2', { connectionStringPassword: 'z' });
     await vault.setProfilePassword('gone', 'pw-gone');
     await vault.setConnectionSecrets('kept', 'c1', { password: 'y' });
+    await vault.setProfilePassword('kept', 'pw-kept');
+    await vault.setConnectionSecrets('gone-too-similar', 'c1', { password: 'w' });
 
     await vault.deleteUser('gone');
 
     expect(vault.hasProfilePassword('gone')).toBe(false);
-    expect((await vault.getConnectionSecrets('gone', 'c1')).password).toBeNull();
+    expect(await vault.getConnectionSecrets('gone', 'c1')).toEqual(NO_SECRETS);
+    expect(await vault.getConnectionSecrets('gone', 'c2')).toEqual(NO_SECRETS);
     expect((await vault.getConnectionSecrets('kept', 'c1')).password).toBe('y');
+    expect(await vault.verifyProfilePassword('kept', 'pw-kept')).toBe(true);
+    expect((await vault.getConnectionSecrets('gone-too-similar', 'c1')).password).toBe('w');
   });
 
-  it('rejects invalid input', async () => {
-    const { vault } = await openVault();
+  it('keeps vaults under different storage keys apart', async () => {
+    const storage = new MemoryKeyValueStore();
+    const keys = new MemoryCryptoKeyStore();
+    const { vault: one } = await openVault(storage, keys, { storageKey: 'vault_one' });
+    const { vault: two } = await openVault(storage, keys, { storageKey: 'vault_two' });
 
-    await expect(vault.setProfilePassword('', 'x')).rejects.toMatchObject({
-      reason: 'VAULT_INVALID_INPUT',
-    });
-    await expect(vault.setProfilePassword('u', 'x'.repeat(2000))).rejects.toMatchObject({
-      reason: 'VAULT_INVALID_INPUT',
-    });
+    await one.setConnectionSecrets('u', 'c', { password: 'one' });
+
+    expect(await two.getConnectionSecrets('u', 'c')).toEqual(NO_SECRETS);
+    expect(storage.getItem(STORAGE_KEY)).toBeNull();
+    expect(storage.getItem('vault_one')).not.toBeNull();
+  });
+
+  it('rejects invalid input with VAULT_INVALID_INPUT, writing nothing', async () => {
+    const { vault, storage } = await openVault();
+    const invalid = { code: 'VALIDATION', reason: 'VAULT_INVALID_INPUT' };
+    const untyped = (value: unknown) => value as string;
+
+    await expect(vault.setProfilePassword('', 'x')).rejects.toMatchObject(invalid);
+    await expect(vault.setProfilePassword('u', '')).rejects.toMatchObject(invalid);
+    await expect(vault.setProfilePassword('u', 'x'.repeat(1_025))).rejects.toMatchObject(invalid);
+    await expect(vault.setProfilePassword('u', untyped(42))).rejects.toMatchObject(invalid);
+    await expect(vault.setProfilePassword('x'.repeat(201), 'pw')).rejects.toMatchObject(invalid);
+    await expect(vault.setConnectionSecrets('u', '', { password: 'x' })).rejects.toMatchObject(
+      invalid,
+    );
+    await expect(
+      vault.setConnectionSecrets('u', 'c', { password: 'x'.repeat(1_025) }),
+    ).rejects.toMatchObject(invalid);
+    await expect(
+      vault.setConnectionSecrets('u', 'c', { connectionStringPassword: untyped({}) }),
+    ).rejects.toMatchObject(invalid);
+    await expect(vault.getConnectionSecrets('', 'c')).rejects.toMatchObject(invalid);
+    await expect(vault.deleteConnectionSecrets('u', '')).rejects.toMatchObject(invalid);
+    await expect(vault.deleteUser('')).rejects.toMatchObject(invalid);
+    await expect(vault.verifyProfilePassword('u', untyped(undefined))).rejects.toMatchObject(
+      invalid,
+    );
+    expect(storage.getItem(STORAGE_KEY)).toBeNull();
+
+    await vault.setConnectionSecrets('u', 'c', { password: 'x'.repeat(1_024) });
+    expect((await vault.getConnectionSecrets('u', 'c')).password).toHaveLength(1_024);
+  });
+
+  it('answers false for a password no profile password can be (empty, too long)', async () => {
+    const { vault } = await openVault();
+    await vault.setProfilePassword('u', 'pw');
+
+    expect(await vault.verifyProfilePassword('u', '')).toBe(false);
+    expect(await vault.verifyProfilePassword('u', 'x'.repeat(1_025))).toBe(false);
   });
 });

@@ -1,15 +1,27 @@
 import { StorageError, type StorageErrorCode } from '../errors.ts';
 import { fromBase64, toBase64 } from './encoding.ts';
-import { hashPassword, verifyPassword } from './password-hash.ts';
+import {
+  hashIterations,
+  hashPassword,
+  MAX_PBKDF2_ITERATIONS,
+  PBKDF2_ITERATIONS,
+  verifyPassword,
+} from './password-hash.ts';
 import type { CryptoKeyStore, KeyValueStore } from './stores.ts';
 
 export type VaultErrorCode =
+  /** Entries exist that the key cannot open: the key store was cleared, or an entry was moved. */
   | 'VAULT_KEY_LOST'
+  /** The stored document is not JSON, not version 1, or an entry is malformed. */
   | 'VAULT_CORRUPT'
+  /** localStorage or the key store refused a read or a write (quota, disabled storage). */
   | 'VAULT_UNAVAILABLE'
   | 'VAULT_INVALID_INPUT';
 
-/** A storage error like any other (`code`), with the vault's own `reason`. */
+/**
+ * A storage error like any other: `code` is the package-wide `StorageErrorCode` the studio
+ * switches on, and `reason` says what went wrong in the vault.
+ */
 export class VaultError extends StorageError {
   override readonly name = 'VaultError';
   readonly code: StorageErrorCode;
@@ -23,153 +35,273 @@ export class VaultError extends StorageError {
   }
 }
 
-interface Sealed {
-  iv: string;
-  ct: string;
-}
-interface VaultDocument {
-  v: 1;
-  entries: Record<string, Sealed>;
-}
-
 export interface ConnectionSecrets {
   password: string | null;
   connectionStringPassword: string | null;
 }
 
-const MAX_SECRET = 1_024;
-
-function checkId(value: string, what: string): void {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 200) {
-    throw new VaultError(
-      'VAULT_INVALID_INPUT',
-      `${what} must be a non-empty string of at most 200 characters`,
-    );
-  }
+export interface VaultOptions {
+  storage: KeyValueStore;
+  keys: CryptoKeyStore;
+  /** The localStorage key holding the vault; default `platform_vault_v1`. */
+  storageKey?: string;
+  /**
+   * PBKDF2 iterations for new profile password hashes; default `PBKDF2_ITERATIONS`. Only tests
+   * lower it. Hashes made with fewer are upgraded when their password next verifies.
+   */
+  passwordHashIterations?: number;
 }
-function checkSecret(value: string | null | undefined, what: string): void {
-  if (value === null || value === undefined) return;
-  if (typeof value !== 'string' || value.length > MAX_SECRET) {
-    throw new VaultError(
-      'VAULT_INVALID_INPUT',
-      `${what} must be a string of at most ${MAX_SECRET} characters`,
-    );
+
+interface Sealed {
+  iv: string;
+  ct: string;
+}
+type Entries = Record<string, Sealed>;
+
+const DEFAULT_STORAGE_KEY = 'platform_vault_v1';
+const MAX_ID = 200;
+const MAX_PASSWORD = 1_024;
+const IV_BYTES = 12;
+
+function invalid(message: string): VaultError {
+  return new VaultError('VAULT_INVALID_INPUT', message);
+}
+
+function checkId(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID) {
+    throw invalid(`${what} must be a non-empty string of at most ${MAX_ID} characters`);
+  }
+  return value;
+}
+
+function checkSecret(value: unknown, what: string): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'string' || value.length > MAX_PASSWORD) {
+    throw invalid(`${what} must be a string of at most ${MAX_PASSWORD} characters`);
+  }
+  return value;
+}
+
+function checkPassword(value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_PASSWORD) {
+    throw invalid(`password must be a string of 1 to ${MAX_PASSWORD} characters`);
+  }
+  return value;
+}
+
+/**
+ * Ids go into entry names as they are, but for `%` and `:`, so `conn:a:b:c` cannot be both
+ * user `a`'s connection `b:c` and user `a:b`'s connection `c`.
+ */
+const escapeId = (id: string) => id.replace(/[%:]/g, (c) => (c === '%' ? '%25' : '%3A'));
+const connectionEntry = (userId: string, connectionId: string) =>
+  `conn:${escapeId(userId)}:${escapeId(connectionId)}`;
+const profileEntry = (userId: string) => `profile:${escapeId(userId)}`;
+
+function isSealed(value: unknown): value is Sealed {
+  const v = value as Partial<Sealed> | null;
+  return (
+    typeof v === 'object' && v !== null && typeof v.iv === 'string' && typeof v.ct === 'string'
+  );
+}
+
+function generateKey(): Promise<CryptoKey> {
+  // Non-extractable: script in this origin can use the key but never read it out.
+  return crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+}
+
+/**
+ * Runs `task` holding a lock shared by every tab of the origin, where the Web Locks API exists,
+ * so two tabs neither make two keys nor interleave a read-modify-write of the document.
+ */
+function acrossTabs<T>(name: string, task: () => Promise<T>): Promise<T> {
+  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+  return locks ? (locks.request(name, task) as Promise<T>) : task();
+}
+
+async function keyStoreCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (cause) {
+    throw new VaultError('VAULT_UNAVAILABLE', 'The vault key store cannot be used.', { cause });
   }
 }
 
 /**
- * Secrets encrypted with AES-GCM into one localStorage entry, each sealed on its own with a fresh
- * IV and its slot name as additional data (a ciphertext moved to another slot fails to open).
- * The key is a non-extractable CryptoKey kept in a separate key store (IndexedDB in browsers):
- * neither the key nor any plaintext ever sits beside the ciphertext.
+ * Secrets encrypted with AES-GCM into one localStorage entry, `{ v: 1, entries }`, each entry
+ * sealed on its own with a fresh IV and its name as additional data, so a ciphertext moved to
+ * another entry fails to open. The key is a non-extractable CryptoKey kept in a separate key
+ * store (IndexedDB in browsers): neither the key nor any plaintext sits beside the ciphertext.
+ *
+ * Nothing is cached: every read parses the stored document and every write re-reads it and
+ * changes only its own entries, so other tabs' writes are kept and a failed write leaves the
+ * vault as it was.
  */
 export class Vault {
   #queue: Promise<unknown> = Promise.resolve();
+  #key: CryptoKey;
 
   private constructor(
     private readonly storage: KeyValueStore,
     private readonly keys: CryptoKeyStore,
     private readonly storageKey: string,
-    private key: CryptoKey,
-  ) {}
-
-  static async open(options: {
-    storage: KeyValueStore;
-    keys: CryptoKeyStore;
-    storageKey?: string;
-  }): Promise<Vault> {
-    const storageKey = options.storageKey ?? 'platform_vault_v1';
-    let key = await options.keys.load();
-    if (!key) {
-      key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
-        'encrypt',
-        'decrypt',
-      ]);
-      await options.keys.save(key);
-    }
-    return new Vault(options.storage, options.keys, storageKey, key);
+    private readonly iterations: number,
+    key: CryptoKey,
+  ) {
+    this.#key = key;
   }
 
-  #read(): VaultDocument {
+  /** Opens the vault, making and storing its key on first use. */
+  static async open(options: VaultOptions): Promise<Vault> {
+    const storageKey = options.storageKey ?? DEFAULT_STORAGE_KEY;
+    const iterations = options.passwordHashIterations ?? PBKDF2_ITERATIONS;
+    if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_PBKDF2_ITERATIONS) {
+      throw invalid(`passwordHashIterations must be an integer from 1 to ${MAX_PBKDF2_ITERATIONS}`);
+    }
+    const key = await acrossTabs(`${storageKey}:key`, () =>
+      keyStoreCall(async () => {
+        const stored = await options.keys.load();
+        if (stored) return stored;
+        const created = await generateKey();
+        await options.keys.save(created);
+        return created;
+      }),
+    );
+    return new Vault(options.storage, options.keys, storageKey, iterations, key);
+  }
+
+  #read(): Entries {
     let raw: string | null;
     try {
       raw = this.storage.getItem(this.storageKey);
     } catch (cause) {
       throw new VaultError('VAULT_UNAVAILABLE', 'The vault storage cannot be read.', { cause });
     }
-    if (raw === null) return { v: 1, entries: {} };
+    if (raw === null) return {};
+    let doc: unknown;
     try {
-      const doc = JSON.parse(raw) as VaultDocument;
-      if (doc?.v !== 1 || typeof doc.entries !== 'object' || doc.entries === null)
-        throw new Error('shape');
-      return doc;
+      doc = JSON.parse(raw);
     } catch (cause) {
-      throw new VaultError('VAULT_CORRUPT', 'The vault is damaged and cannot be read.', { cause });
+      throw new VaultError('VAULT_CORRUPT', 'The vault is damaged (not JSON); reset it.', {
+        cause,
+      });
     }
+    const { v, entries } = (doc ?? {}) as { v?: unknown; entries?: unknown };
+    if (v !== 1 || typeof entries !== 'object' || entries === null || Array.isArray(entries)) {
+      throw new VaultError('VAULT_CORRUPT', 'The vault is damaged or of an unknown version.');
+    }
+    return entries as Entries;
   }
 
-  /** Writes are serialised and re-read the stored document, so another tab's entries survive. */
-  #write(change: (entries: Record<string, Sealed>) => Promise<void> | void): Promise<void> {
-    const run = this.#queue.then(async () => {
-      const doc = this.#read();
-      const entries = { ...doc.entries };
-      await change(entries);
-      try {
-        this.storage.setItem(this.storageKey, JSON.stringify({ v: 1, entries }));
-      } catch (cause) {
-        throw new VaultError('VAULT_UNAVAILABLE', 'The vault could not be saved (storage full?).', {
-          cause,
-        });
-      }
-    });
+  /**
+   * Serialises this instance's writes (and, across tabs, holds the vault's lock). `prepare` may
+   * await (encryption, the key store); `change` then re-reads the document and edits it with no
+   * await in between, and memory is never ahead of storage: a failed `setItem` changes nothing.
+   */
+  #write<P>(prepare: () => Promise<P>, change: (entries: Entries, prepared: P) => void) {
+    const run = this.#queue.then(() =>
+      acrossTabs(this.storageKey, async () => {
+        // Another tab may have reset the vault, or the key store may have been cleared while this
+        // tab still holds the key: follow the stored key, or put ours back.
+        const stored = await keyStoreCall(() => this.keys.load());
+        if (stored) this.#key = stored;
+        else await keyStoreCall(() => this.keys.save(this.#key));
+        const prepared = await prepare();
+        const entries = { ...this.#read() };
+        change(entries, prepared);
+        this.#store(entries);
+      }),
+    );
     this.#queue = run.catch(() => {});
     return run;
   }
 
+  #store(entries: Entries): void {
+    try {
+      if (Object.keys(entries).length === 0) this.storage.removeItem(this.storageKey);
+      else this.storage.setItem(this.storageKey, JSON.stringify({ v: 1, entries }));
+    } catch (cause) {
+      throw new VaultError('VAULT_UNAVAILABLE', 'The vault could not be saved (storage full?).', {
+        cause,
+      });
+    }
+  }
+
   async #seal(name: string, plaintext: string): Promise<Sealed> {
-    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
     const ct = await crypto.subtle.encrypt(
       { name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(name) },
-      this.key,
+      this.#key,
       new TextEncoder().encode(plaintext),
     );
     return { iv: toBase64(iv), ct: toBase64(new Uint8Array(ct)) };
   }
 
-  async #open(name: string): Promise<string | null> {
-    const sealed = this.#read().entries[name];
-    if (!sealed) return null;
+  async #decrypt(name: string, sealed: Sealed, key: CryptoKey): Promise<string | null> {
+    const iv = fromBase64(sealed.iv);
+    const ct = fromBase64(sealed.ct);
+    if (iv?.length !== IV_BYTES || !ct) {
+      throw new VaultError('VAULT_CORRUPT', `The vault entry ${name} is damaged; reset the vault.`);
+    }
     try {
       const plain = await crypto.subtle.decrypt(
-        {
-          name: 'AES-GCM',
-          iv: fromBase64(sealed.iv),
-          additionalData: new TextEncoder().encode(name),
-        },
-        this.key,
-        fromBase64(sealed.ct),
+        { name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(name) },
+        key,
+        ct,
       );
       return new TextDecoder().decode(plain);
-    } catch (cause) {
-      throw new VaultError(
-        'VAULT_KEY_LOST',
-        'The vault key does not open this entry: the key store was cleared or the entry was tampered with. Reset the vault and enter the secrets again.',
-        { cause },
-      );
+    } catch {
+      return null;
     }
   }
 
-  /** Forgets every entry and makes a new key: the way out of VAULT_KEY_LOST. */
+  /** The entry's plaintext, `null` when there is none. */
+  async #open(name: string): Promise<{ sealed: Sealed; plain: string } | null> {
+    const entries = this.#read();
+    if (!Object.hasOwn(entries, name)) return null;
+    const sealed = entries[name];
+    if (!isSealed(sealed)) {
+      throw new VaultError('VAULT_CORRUPT', `The vault entry ${name} is damaged; reset the vault.`);
+    }
+    let plain = await this.#decrypt(name, sealed, this.#key);
+    if (plain === null) {
+      // Another tab may have reset the vault since this one loaded its key.
+      const stored = await keyStoreCall(() => this.keys.load());
+      if (stored) {
+        plain = await this.#decrypt(name, sealed, stored);
+        if (plain !== null) this.#key = stored;
+      }
+    }
+    if (plain === null) {
+      throw new VaultError(
+        'VAULT_KEY_LOST',
+        `The vault key does not open ${name}: the key store was cleared (site data removed in part) or the entry was tampered with. Reset the vault and enter the secrets again.`,
+      );
+    }
+    return { sealed, plain };
+  }
+
+  /**
+   * Forgets every entry and makes a new key: the way out of `VAULT_KEY_LOST` and
+   * `VAULT_CORRUPT`. Every tab's secrets and profile passwords are gone afterwards.
+   */
   async reset(): Promise<void> {
-    await this.keys.clear();
-    this.key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
-      'encrypt',
-      'decrypt',
-    ]);
-    await this.keys.save(this.key);
-    await this.#write((entries) => {
-      for (const name of Object.keys(entries)) delete entries[name];
-    });
+    const run = this.#queue.then(() =>
+      acrossTabs(this.storageKey, async () => {
+        try {
+          this.storage.removeItem(this.storageKey);
+        } catch (cause) {
+          throw new VaultError('VAULT_UNAVAILABLE', 'The vault storage cannot be cleared.', {
+            cause,
+          });
+        }
+        const key = await generateKey();
+        await keyStoreCall(() => this.keys.save(key));
+        this.#key = key;
+      }),
+    );
+    this.#queue = run.catch(() => {});
+    return run;
   }
 
   async setConnectionSecrets(
@@ -177,74 +309,128 @@ export class Vault {
     connectionId: string,
     secrets: { password?: string | null; connectionStringPassword?: string | null },
   ): Promise<void> {
-    checkId(userId, 'userId');
-    checkId(connectionId, 'connectionId');
-    checkSecret(secrets.password, 'password');
-    checkSecret(secrets.connectionStringPassword, 'connectionStringPassword');
-    const name = `conn:${userId}:${connectionId}`;
+    const name = connectionEntry(checkId(userId, 'userId'), checkId(connectionId, 'connectionId'));
+    if (typeof secrets !== 'object' || secrets === null) throw invalid('secrets must be an object');
     const value: ConnectionSecrets = {
-      password: secrets.password ?? null,
-      connectionStringPassword: secrets.connectionStringPassword ?? null,
+      password: checkSecret(secrets.password, 'password'),
+      connectionStringPassword: checkSecret(
+        secrets.connectionStringPassword,
+        'connectionStringPassword',
+      ),
     };
     const empty = value.password === null && value.connectionStringPassword === null;
-    const sealed = empty ? null : await this.#seal(name, JSON.stringify(value));
-    await this.#write((entries) => {
-      if (sealed) entries[name] = sealed;
-      else delete entries[name];
-    });
+    await this.#write(
+      async () => (empty ? null : this.#seal(name, JSON.stringify(value))),
+      (entries, sealed) => {
+        if (sealed) entries[name] = sealed;
+        else delete entries[name];
+      },
+    );
   }
 
+  /** Both `null` when the connection has no secrets. */
   async getConnectionSecrets(userId: string, connectionId: string): Promise<ConnectionSecrets> {
-    const plain = await this.#open(`conn:${userId}:${connectionId}`);
-    return plain === null
-      ? { password: null, connectionStringPassword: null }
-      : (JSON.parse(plain) as ConnectionSecrets);
+    const name = connectionEntry(checkId(userId, 'userId'), checkId(connectionId, 'connectionId'));
+    const opened = await this.#open(name);
+    if (!opened) return { password: null, connectionStringPassword: null };
+    let value: Partial<ConnectionSecrets> | null;
+    try {
+      value = JSON.parse(opened.plain) as Partial<ConnectionSecrets> | null;
+    } catch (cause) {
+      throw new VaultError('VAULT_CORRUPT', `The vault entry ${name} is damaged.`, { cause });
+    }
+    const text = (v: unknown) => (typeof v === 'string' ? v : null);
+    return {
+      password: text(value?.password),
+      connectionStringPassword: text(value?.connectionStringPassword),
+    };
   }
 
   async deleteConnectionSecrets(userId: string, connectionId: string): Promise<void> {
-    await this.#write((entries) => {
-      delete entries[`conn:${userId}:${connectionId}`];
-    });
+    const name = connectionEntry(checkId(userId, 'userId'), checkId(connectionId, 'connectionId'));
+    await this.#write(
+      async () => undefined,
+      (entries) => {
+        delete entries[name];
+      },
+    );
   }
 
+  /** Stores a slow salted hash of the password (PBKDF2), encrypted like every entry. */
   async setProfilePassword(userId: string, password: string): Promise<void> {
-    checkId(userId, 'userId');
-    if (typeof password !== 'string' || password.length === 0 || password.length > MAX_SECRET) {
-      throw new VaultError('VAULT_INVALID_INPUT', `password must be 1–${MAX_SECRET} characters`);
-    }
-    const name = `profile:${userId}`;
-    const sealed = await this.#seal(name, await hashPassword(password));
-    await this.#write((entries) => {
-      entries[name] = sealed;
-    });
+    const name = profileEntry(checkId(userId, 'userId'));
+    const hash = await hashPassword(checkPassword(password), this.iterations);
+    await this.#write(
+      () => this.#seal(name, hash),
+      (entries, sealed) => {
+        entries[name] = sealed;
+      },
+    );
   }
 
+  /** False when the profile has no password. */
   async verifyProfilePassword(userId: string, password: string): Promise<boolean> {
-    const hash = await this.#open(`profile:${userId}`);
-    return hash !== null && typeof password === 'string' && verifyPassword(password, hash);
+    const name = profileEntry(checkId(userId, 'userId'));
+    if (typeof password !== 'string') throw invalid('password must be a string');
+    if (password.length === 0 || password.length > MAX_PASSWORD) return false;
+    const opened = await this.#open(name);
+    if (!opened || !(await verifyPassword(password, opened.plain))) return false;
+    if ((hashIterations(opened.plain) ?? 0) < this.iterations) {
+      await this.#upgradeHash(name, opened.sealed, password);
+    }
+    return true;
+  }
+
+  /**
+   * Re-hashes at today's iteration count a password that just verified against an older hash,
+   * unless the entry changed meanwhile (a new password set in another call or tab). Best effort:
+   * the password was right, so a failed upgrade must not fail the sign-in.
+   */
+  async #upgradeHash(name: string, verified: Sealed, password: string): Promise<void> {
+    try {
+      const hash = await hashPassword(password, this.iterations);
+      await this.#write(
+        () => this.#seal(name, hash),
+        (entries, sealed) => {
+          const current = entries[name];
+          if (current?.iv === verified.iv && current.ct === verified.ct) entries[name] = sealed;
+        },
+      );
+    } catch {
+      // The old hash stays and still verifies; the upgrade is tried again next time.
+    }
   }
 
   hasProfilePassword(userId: string): boolean {
-    return `profile:${userId}` in this.#read().entries;
+    return Object.hasOwn(this.#read(), profileEntry(checkId(userId, 'userId')));
   }
 
   async removeProfilePassword(userId: string): Promise<void> {
-    await this.#write((entries) => {
-      delete entries[`profile:${userId}`];
-    });
+    const name = profileEntry(checkId(userId, 'userId'));
+    await this.#write(
+      async () => undefined,
+      (entries) => {
+        delete entries[name];
+      },
+    );
   }
 
   /** The stored hash, decrypted: for tests proving it is stored nowhere in clear. */
   async profilePasswordHash(userId: string): Promise<string | null> {
-    return this.#open(`profile:${userId}`);
+    return (await this.#open(profileEntry(checkId(userId, 'userId'))))?.plain ?? null;
   }
 
+  /** Removes the user's profile password and every connection secret they have. */
   async deleteUser(userId: string): Promise<void> {
-    await this.#write((entries) => {
-      for (const name of Object.keys(entries)) {
-        if (name === `profile:${userId}` || name.startsWith(`conn:${userId}:`))
-          delete entries[name];
-      }
-    });
+    const profile = profileEntry(checkId(userId, 'userId'));
+    const connections = `conn:${escapeId(userId)}:`;
+    await this.#write(
+      async () => undefined,
+      (entries) => {
+        for (const name of Object.keys(entries)) {
+          if (name === profile || name.startsWith(connections)) delete entries[name];
+        }
+      },
+    );
   }
 }
