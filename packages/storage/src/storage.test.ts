@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DatabaseConnection, QueryHistoryItem, SavedQuery } from './legacy/types.ts';
-import { useTestStorage } from './test-support/shared-database.ts';
+import { testStorage, useTestStorage } from './test-support/shared-database.ts';
+import { MemoryKeyValueStore } from './vault/index.ts';
 
 const ctx = useTestStorage();
 
@@ -186,6 +187,35 @@ describe('the legacy storage API, made async', () => {
       await ctx.storage.deleteConnection('c1');
       await ctx.storage.deleteConnection('unknown');
       expect(await ctx.storage.getConnections()).toEqual([]);
+    });
+  });
+
+  describe('when the vault key is lost', () => {
+    it('saving a connection again with its password repairs it', async () => {
+      const localStorage = new MemoryKeyValueStore();
+      const before = testStorage(ctx.database, { localStorage }).storage;
+      await before.saveConnection({
+        id: 'c1',
+        name: 'Prod',
+        type: 'postgres',
+        password: 'old',
+        createdAt: new Date(),
+      });
+      await before.close();
+      // Same localStorage, empty key store: as if IndexedDB had been cleared.
+      const after = testStorage(ctx.database, { localStorage }).storage;
+
+      await expect(after.getConnections()).rejects.toMatchObject({ reason: 'VAULT_KEY_LOST' });
+      await after.saveConnection({
+        id: 'c1',
+        name: 'Prod',
+        type: 'postgres',
+        password: 'new',
+        createdAt: new Date(),
+      });
+
+      expect(await after.getConnections()).toMatchObject([{ id: 'c1', password: 'new' }]);
+      await after.close();
     });
   });
 });

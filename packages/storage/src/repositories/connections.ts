@@ -10,6 +10,7 @@ import {
   parse,
 } from '../validation.ts';
 import { joinConnectionString, splitConnectionString } from '../vault/connection-secrets.ts';
+import { VaultError } from '../vault/vault.ts';
 import type { RepositoryContext } from './context.ts';
 import { removeRows } from './soft-delete.ts';
 
@@ -126,7 +127,16 @@ export class ConnectionsRepository {
     assertCan(actor, 'connections.write');
     const c = parse(connectionInput, input, 'connection');
     const split = c.connectionString === null ? null : splitConnectionString(c.connectionString);
-    const previous = await this.secrets.getConnectionSecrets(actor.id, c.id);
+    // Secrets the vault can no longer open (its key was lost) count as none: saving the
+    // connection again with its password is how the user repairs it.
+    const previous = await this.secrets
+      .getConnectionSecrets(actor.id, c.id)
+      .catch((error: unknown) => {
+        if (error instanceof VaultError && error.reason === 'VAULT_KEY_LOST') {
+          return { password: null, connectionStringPassword: null };
+        }
+        throw error;
+      });
     await this.secrets.setConnectionSecrets(actor.id, c.id, {
       password: c.password,
       connectionStringPassword: split?.password ?? null,
