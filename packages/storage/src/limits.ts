@@ -11,6 +11,8 @@ export const LIMITS = {
   /** A query is SQL text a person wrote or pasted: 1 MiB of characters. */
   queryText: 1_048_576,
   errorMessage: 65_536,
+  /** A search box's text. */
+  searchText: 1_000,
   tag: 50,
   tagsPerQuery: 32,
   host: 255,

@@ -163,4 +163,18 @@ describe('history repository', () => {
       ValidationError,
     );
   });
+
+  it('counts with the same filters it lists with', async () => {
+    await addMany(12);
+
+    expect(await ctx.storage.history.count()).toBe(12);
+    expect(await ctx.storage.history.count({ status: 'error', connectionId: 'even' })).toBe(2);
+    expect(
+      await ctx.storage.history.count({
+        from: new Date(T0 + 3 * 60_000),
+        to: new Date(T0 + 6 * 60_000),
+      }),
+    ).toBe(4);
+    expect(await ctx.storage.history.count({ search: 'from t1' })).toBe(3);
+  });
 });

@@ -53,15 +53,15 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-const pageRequest = z.object({
+const filterInput = z.object({
   status: statusInput.optional(),
   connectionId: idInput.optional(),
   from: dateInput.optional(),
   to: dateInput.optional(),
-  search: z
-    .string()
-    .max(LIMITS.name * 5)
-    .optional(),
+  search: z.string().max(LIMITS.searchText).optional(),
+});
+
+const pageRequest = filterInput.extend({
   limit: z.number().int().min(1).max(LIMITS.pageSize).default(50),
   cursor: z.string().max(100).nullish(),
 });
@@ -135,6 +135,18 @@ export class HistoryRepository {
     return and(eq(queryLogs.userId, this.ctx.actor().id), isNull(queryLogs.deletedAt)) as SQL;
   }
 
+  /** The current user's live entries that pass a validated filter. */
+  private matching(f: z.output<typeof filterInput>): SQL[] {
+    const conditions: SQL[] = [this.mine()];
+    if (f.status) conditions.push(eq(queryLogs.status, f.status));
+    if (f.connectionId) conditions.push(eq(queryLogs.connectionId, f.connectionId));
+    if (f.from) conditions.push(gte(queryLogs.executedAt, f.from));
+    if (f.to) conditions.push(lte(queryLogs.executedAt, f.to));
+    const search = f.search?.trim();
+    if (search) conditions.push(ilike(queryLogs.query, containsPattern(search)));
+    return conditions;
+  }
+
   /**
    * Newest-first rows as one JSON value: PGlite decodes a single `json_agg` with one native
    * JSON.parse, about 2.5× faster at 500 rows than decoding every field off the wire.
@@ -184,13 +196,7 @@ export class HistoryRepository {
   /** One page of history, newest first, filtered; follow `nextCursor` for more. */
   async list(request: HistoryPageRequest = {}): Promise<Page<HistoryEntry>> {
     const r = parse(pageRequest, request, 'history request');
-    const conditions: SQL[] = [this.mine()];
-    if (r.status) conditions.push(eq(queryLogs.status, r.status));
-    if (r.connectionId) conditions.push(eq(queryLogs.connectionId, r.connectionId));
-    if (r.from) conditions.push(gte(queryLogs.executedAt, r.from));
-    if (r.to) conditions.push(lte(queryLogs.executedAt, r.to));
-    const search = r.search?.trim();
-    if (search) conditions.push(ilike(queryLogs.query, containsPattern(search)));
+    const conditions = this.matching(r);
     if (r.cursor) {
       const match = CURSOR.exec(r.cursor);
       if (!match) throw new ValidationError('Invalid history request: cursor is not one of ours');
@@ -213,9 +219,7 @@ export class HistoryRepository {
   }
 
   async count(filter: HistoryFilter = {}): Promise<number> {
-    const conditions: SQL[] = [this.mine()];
-    if (filter.status) conditions.push(eq(queryLogs.status, filter.status));
-    if (filter.connectionId) conditions.push(eq(queryLogs.connectionId, filter.connectionId));
+    const conditions = this.matching(parse(filterInput, filter, 'history filter'));
     const rows = await this.ctx.db
       .select({ n: sql<number>`count(*)::int` })
       .from(queryLogs)

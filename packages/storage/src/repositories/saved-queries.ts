@@ -27,10 +27,7 @@ export interface SavedQuerySearch {
 }
 
 const searchInput = z.object({
-  text: z
-    .string()
-    .max(LIMITS.name * 5)
-    .optional(),
+  text: z.string().max(LIMITS.searchText).optional(),
   tags: z.array(z.string().max(LIMITS.tag)).max(LIMITS.tagsPerQuery).optional(),
 });
 
