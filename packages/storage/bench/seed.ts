@@ -1,11 +1,7 @@
-import type { PGliteInterface } from '@electric-sql/pglite';
+import type { SqlClient } from '../src/client/types.ts';
 
 /** Bulk-loads `count` history rows for `userId` in SQL, far faster than adding them one by one. */
-export async function seedHistory(
-  pg: PGliteInterface,
-  userId: string,
-  count: number,
-): Promise<void> {
+export async function seedHistory(pg: SqlClient, userId: string, count: number): Promise<void> {
   await pg.query(
     `insert into query_logs (id, user_id, connection_id, connection_name, tab_name, query,
                              row_count, execution_time_ms, status, error_message, executed_at)

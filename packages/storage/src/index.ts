@@ -1,6 +1,8 @@
 export type { ChangeEvent, ChangeListener } from './changes.ts';
 export type {
   DatabaseHandle,
+  SqlClient,
+  SqlTransaction,
   StorageEstimate,
   StorageKind,
   StorageLocation,

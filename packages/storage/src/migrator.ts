@@ -1,5 +1,5 @@
-import type { PGliteInterface } from '@electric-sql/pglite';
 import type { Migration } from '@platform/schema/browser';
+import type { SqlClient } from './client/types.ts';
 
 /**
  * Drizzle's own bookkeeping table and layout, so a database migrated here and one migrated by
@@ -42,26 +42,38 @@ interface AppliedRow {
 }
 
 /**
+ * The migrations already applied, making drizzle's table first when it is missing. Looked for
+ * before any DDL: on a current database (every open but the first) this is one light query.
+ */
+async function appliedMigrations(db: SqlClient): Promise<AppliedRow[]> {
+  const select = `select hash, created_at from ${MIGRATIONS_TABLE} order by created_at`;
+  const { rows } = await db.query<{ present: boolean }>(
+    `select to_regclass('${MIGRATIONS_TABLE}') is not null as present`,
+  );
+  if (!rows[0]?.present) {
+    await db.exec(`
+      create schema if not exists drizzle;
+      create table if not exists ${MIGRATIONS_TABLE} (
+        id serial primary key,
+        hash text not null,
+        created_at bigint
+      );
+    `);
+  }
+  return (await db.query<AppliedRow>(select)).rows;
+}
+
+/**
  * Applies the given migrations to a PGlite database (in Node or a browser tab), in `when` order,
  * each in its own transaction together with its record, so a failure leaves the database at
  * the last migration that succeeded and a re-run applies nothing twice.
  */
 export async function migrate(
-  db: PGliteInterface,
+  db: SqlClient,
   migrations: readonly Migration[],
 ): Promise<MigrationResult> {
   const ordered = [...migrations].sort((a, b) => a.when - b.when);
-  await db.exec(`
-    create schema if not exists drizzle;
-    create table if not exists ${MIGRATIONS_TABLE} (
-      id serial primary key,
-      hash text not null,
-      created_at bigint
-    );
-  `);
-  const { rows } = await db.query<AppliedRow>(
-    `select hash, created_at from ${MIGRATIONS_TABLE} order by created_at`,
-  );
+  const rows = await appliedMigrations(db);
   const applied = new Map(rows.map((row) => [Number(row.created_at), row.hash]));
   const known = new Map(ordered.map((migration) => [migration.when, migration]));
 

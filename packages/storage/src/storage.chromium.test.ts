@@ -243,6 +243,55 @@ describe('storage in Chromium', () => {
     expect(await call(page, 'getHistory')).toMatchObject([{ id: 'mem' }]);
   });
 
+  it('when IndexedDB refuses the vault its key: passwords live in memory, it says so, and the old data stays put', {
+    timeout: 180_000,
+  }, async () => {
+    const page = await openPage('?broken-idb');
+    const legacyHistory = JSON.stringify([
+      {
+        id: 'old',
+        connectionId: 'c',
+        query: 'select 1',
+        executionTime: 1,
+        status: 'success',
+        executedAt: '2024-01-01T00:00:00.000Z',
+      },
+    ]);
+    await page.evaluate(([key, value]) => localStorage.setItem(key, value), [
+      LEGACY_KEYS.history,
+      legacyHistory,
+    ] as const);
+
+    const status = (await call(page, 'open')) as {
+      location: { kind: string };
+      warnings: { code: string; message: string }[];
+      legacyImport: unknown;
+    };
+    await call(page, 'saveConnection', {
+      id: 'c1',
+      name: 'Prod',
+      type: 'postgres',
+      host: 'db.internal',
+      password: 'in-memory-only-secret',
+      createdAt: new Date().toISOString(),
+    });
+
+    expect(status.location.kind).toBe('opfs');
+    expect(status.warnings.map((warning) => warning.code)).toEqual([
+      'vault-memory-fallback',
+      'legacy-import-deferred',
+    ]);
+    expect(status.legacyImport).toBeNull();
+    expect(await call(page, 'getConnections')).toMatchObject([
+      { id: 'c1', password: 'in-memory-only-secret' },
+    ]);
+    expect(await call(page, 'getHistory')).toEqual([]);
+    const local = await page.evaluate(() => storagePage.localStorageText());
+    expect(local).toContain(`${LEGACY_KEYS.history}=${legacyHistory}`);
+    expect(local).not.toContain('platform_vault_v1');
+    expect(local).not.toContain('in-memory-only-secret');
+  });
+
   it('without IndexedDB or OPFS and no fallback, fails with a typed error', async () => {
     const page = await openPage('?no-storage&strict');
 

@@ -4,7 +4,7 @@ import { ChangeFeed, type ChangeListener } from './changes.ts';
 import { openNodeDatabase } from './client/open-node.ts';
 import type { DatabaseHandle, StorageLocation } from './client/types.ts';
 import { NotFoundError, PermissionError, StorageUnavailableError } from './errors.ts';
-import { type ImportReport, importLegacyLocalStorage } from './legacy/import.ts';
+import { type ImportReport, importLegacyLocalStorage, LEGACY_KEYS } from './legacy/import.ts';
 import { toLegacyConnection, toLegacyHistoryItem, toLegacySavedQuery } from './legacy/mappers.ts';
 import type { LegacyStorage } from './legacy/types.ts';
 import type { Actor } from './permissions.ts';
@@ -23,6 +23,7 @@ import {
   MemoryCryptoKeyStore,
   MemoryKeyValueStore,
   Vault,
+  VaultError,
 } from './vault/index.ts';
 
 /** The profile that exists before anyone sets up users, so the legacy API works at once. */
@@ -51,7 +52,7 @@ export interface CreateStorageOptions {
 }
 
 export interface StorageWarning {
-  code: 'memory-fallback' | 'no-local-storage';
+  code: 'memory-fallback' | 'vault-memory-fallback' | 'legacy-import-deferred' | 'no-local-storage';
   message: string;
 }
 
@@ -143,6 +144,57 @@ async function openHandle(
 }
 
 /**
+ * The vault: its key in IndexedDB in browsers. When the browser refuses IndexedDB (a private
+ * window, a broken profile) the vault falls back to memory entirely, key and entries: secrets
+ * sealed in localStorage under the real key are left untouched for when it works again.
+ */
+async function openVault(
+  kv: KeyValueStore,
+  keys: CryptoKeyStore | undefined,
+  fallbackToMemory: boolean,
+  warnings: StorageWarning[],
+): Promise<Vault> {
+  if (keys) return Vault.open({ storage: kv, keys });
+  if (typeof indexedDB === 'undefined')
+    return Vault.open({ storage: kv, keys: new MemoryCryptoKeyStore() });
+  try {
+    return await Vault.open({ storage: kv, keys: new IndexedDbCryptoKeyStore() });
+  } catch (error) {
+    if (
+      !fallbackToMemory ||
+      !(error instanceof VaultError) ||
+      error.reason !== 'VAULT_UNAVAILABLE'
+    ) {
+      throw error;
+    }
+    warnings.push({
+      code: 'vault-memory-fallback',
+      message:
+        'The browser refused the password vault its key store (IndexedDB): saved passwords cannot be read here, and passwords entered now are kept only until this tab closes.',
+    });
+    return Vault.open({ storage: new MemoryKeyValueStore(), keys: new MemoryCryptoKeyStore() });
+  }
+}
+
+/**
+ * Whether to leave the old studio's data where it is: importing it into a database or vault
+ * that lives only in memory would move it somewhere it is lost when the tab closes.
+ */
+function deferLegacyImport(kv: KeyValueStore, warnings: StorageWarning[]): boolean {
+  const degraded = warnings.some(
+    (warning) => warning.code === 'memory-fallback' || warning.code === 'vault-memory-fallback',
+  );
+  if (!degraded || !Object.values(LEGACY_KEYS).some((key) => kv.getItem(key) !== null))
+    return false;
+  warnings.push({
+    code: 'legacy-import-deferred',
+    message:
+      'The data of the old studio was left in place: it is imported once browser storage works.',
+  });
+  return true;
+}
+
+/**
  * Platform storage: the legacy API (async) plus repositories for everything it lacks. Nothing is
  * opened until the first call, so creating it costs nothing at page load.
  */
@@ -167,15 +219,14 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
       ? { ...options.database, close: async () => {} }
       : await openHandle(options.dataDir, options.fallbackToMemory ?? true, warnings);
     try {
-      const vault = await Vault.open({
-        storage: kv,
-        keys:
-          options.cryptoKeys ??
-          (typeof indexedDB !== 'undefined'
-            ? new IndexedDbCryptoKeyStore()
-            : new MemoryCryptoKeyStore()),
-      });
+      const vault = await openVault(
+        kv,
+        options.cryptoKeys,
+        options.fallbackToMemory ?? true,
+        warnings,
+      );
       const ctx: RepositoryContext = {
+        // Drizzle's PGlite driver calls only `query` and `transaction`, which every SqlClient has.
         db: drizzle({ client: handle.pg as PGlite }),
         actor: currentActor,
         // Browser-only profiles delete for real; sync turns tombstones on (sync milestone).
@@ -196,7 +247,7 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
       });
       actor = await chooseActor(repos.users);
       const legacyImport =
-        options.importLegacyData === false
+        options.importLegacyData === false || deferLegacyImport(kv, warnings)
           ? null
           : await importLegacyLocalStorage({ storage: kv, db: ctx.db, userId: actor.id, vault });
       if (legacyImport && legacyImport.imported.total > 0) {

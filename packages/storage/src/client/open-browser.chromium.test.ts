@@ -25,6 +25,8 @@ interface ClientPage {
   addUser(id: string): Promise<void>;
   addLogs(userId: string, prefix: string, count: number): Promise<string[]>;
   addLog(userId: string, id: string): Promise<number>;
+  transact(userId: string, ids: string[], fail: boolean): Promise<string>;
+  hangInTransaction(userId: string, id: string): Promise<void>;
   logIds(userId: string): Promise<string[]>;
   sql(text: string): Promise<unknown[]>;
   flush(): Promise<number>;
@@ -67,7 +69,7 @@ const logIds = (page: Page, userId: string) => page.evaluate((u) => clientPage.l
 
 describe('openBrowserDatabase in Chromium', () => {
   it(
-    'puts a new database in OPFS, durable per write, and keeps it across a reload',
+    'puts a new database in OPFS, in the files per write, and keeps it across a reload',
     SLOW,
     async () => {
       const context = await browser.newContext();
@@ -78,7 +80,7 @@ describe('openBrowserDatabase in Chromium', () => {
         kind: 'opfs',
         dataDir: 'opfs-ahp://pglite/reload-spec',
         durability: 'durable',
-        flushWindowMs: null,
+        flushWindowMs: 250,
       });
       await addUser(page, 'ada');
       await addLog(page, 'ada', 'before-reload');
@@ -146,6 +148,35 @@ describe('openBrowserDatabase in Chromium', () => {
       }
       expect(failures).toEqual([]);
       expect(await logIds(survivor, 'ada')).toEqual(['from-leader', 'from-survivor-0']);
+      await context.close();
+    },
+  );
+
+  it(
+    "runs transactions in the leader from any tab: all or nothing, and a closed tab's is rolled back",
+    SLOW,
+    async () => {
+      const context = await browser.newContext();
+      const leader = await openPage(context);
+      expect((await open(leader, 'tx-spec')).isLeader).toBe(true);
+      const follower = await openPage(context);
+      expect((await open(follower, 'tx-spec')).isLeader).toBe(false);
+      await addUser(leader, 'ada');
+
+      const transact = (page: Page, ids: string[], fail: boolean) =>
+        page.evaluate(([i, f]) => clientPage.transact('ada', i, f), [ids, fail] as const);
+      expect(await transact(follower, ['f-1', 'f-2'], false)).toBe('committed');
+      expect(await transact(follower, ['f-3', 'f-4'], true)).toBe('planned failure');
+      expect(await transact(leader, ['l-1'], false)).toBe('committed');
+      expect(await transact(leader, ['l-2'], true)).toBe('planned failure');
+      // A statement error inside the transaction fails the whole of it (f-1 exists already).
+      expect(await transact(follower, ['f-5', 'f-1'], false)).toMatch(/duplicate key/);
+
+      // The follower dies holding a transaction open: the leader rolls it back and goes on.
+      await follower.evaluate(() => clientPage.hangInTransaction('ada', 'never'));
+      await follower.close({ runBeforeUnload: false });
+      await addLog(leader, 'ada', 'after');
+      expect(await logIds(leader, 'ada')).toEqual(['after', 'f-1', 'f-2', 'l-1']);
       await context.close();
     },
   );

@@ -68,6 +68,38 @@ const api = {
     );
     return performance.now() - started;
   },
+  /** Inserts `ids` in one transaction, failing after them when asked; says how it ended. */
+  async transact(userId: string, ids: string[], fail: boolean): Promise<string> {
+    try {
+      await current().pg.transaction(async (tx) => {
+        for (const id of ids) {
+          await tx.query(
+            `insert into query_logs (id, user_id, query, status) values ($1, $2, 'q', 'success')`,
+            [id, userId],
+          );
+        }
+        if (fail) throw new Error('planned failure');
+      });
+      return 'committed';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  },
+  /** Writes `id` inside a transaction that is never finished; resolves once the write is in. */
+  hangInTransaction(userId: string, id: string): Promise<void> {
+    return new Promise((resolve) => {
+      void current()
+        .pg.transaction(async (tx) => {
+          await tx.query(
+            `insert into query_logs (id, user_id, query, status) values ($1, $2, 'q', 'success')`,
+            [id, userId],
+          );
+          resolve();
+          await new Promise(() => undefined);
+        })
+        .catch(() => undefined);
+    });
+  },
   async logIds(userId: string): Promise<string[]> {
     const { rows } = await current().pg.query<{ id: string }>(
       'select id from query_logs where user_id = $1 order by id',

@@ -16,6 +16,17 @@ if (params.has('no-storage')) {
   });
 }
 
+if (params.has('broken-idb')) {
+  // As in a private window whose IndexedDB refuses to open, here in the tab only: the database
+  // worker still opens OPFS.
+  IDBFactory.prototype.open = () => {
+    throw new DOMException(
+      'A mutation operation was attempted on a database that did not allow mutations.',
+      'InvalidStateError',
+    );
+  };
+}
+
 function current(): PlatformStorage {
   storage ??= createStorage({ fallbackToMemory: !params.has('strict') });
   return storage;
