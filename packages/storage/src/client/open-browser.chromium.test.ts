@@ -246,11 +246,9 @@ describe('openBrowserDatabase in Chromium', () => {
       await addLog(follower, 'ada', 'from-follower');
       await follower.close({ runBeforeUnload: false });
 
-      const writeMs = await addLog(leader, 'ada', 'from-leader');
-      const flushMs = await leader.evaluate(() => clientPage.flush());
-      console.log('IDB timing', { writeMs, flushMs });
-      expect(writeMs).toBeLessThan(250);
-      expect(flushMs).toBeLessThan(5_000);
+      // Write speed is measured by `pnpm bench`, not asserted here: a loaded machine varies it.
+      await addLog(leader, 'ada', 'from-leader');
+      await leader.evaluate(() => clientPage.flush());
       await leader.evaluate(() => clientPage.close());
       await leader.close();
 
