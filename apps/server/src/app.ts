@@ -1,0 +1,69 @@
+import { resolve } from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { sendError } from './http-errors.ts';
+import { MAX_SQL_BYTES, registerQueryRoutes } from './routes/query.ts';
+import { isApi, registerSecurity } from './security.ts';
+import { hasIndex, isSpaRoute, registerStaticFiles } from './static-files.ts';
+
+export interface ServerOptions {
+  /** The port the server will listen on; the Host and Origin checks need it. 0: decided at listen. */
+  port: number;
+  /** The built web app; default `apps/web/dist` of this repository. */
+  webRoot?: string;
+  /** Origins besides http://127.0.0.1:PORT, http://localhost:PORT, http://[::1]:PORT. */
+  allowedOrigins?: string[];
+  /** Host header values besides the loopback names and the hosts of `allowedOrigins`. */
+  allowedHosts?: string[];
+  logger?: FastifyServerOptions['logger'];
+}
+
+export const DEFAULT_WEB_ROOT = resolve(import.meta.dirname, '../../web/dist');
+
+// The SQL cap plus room for the JSON around it.
+const BODY_LIMIT = MAX_SQL_BYTES + 64 * 1024;
+
+/** The studio server, ready for `listen()` or `inject()`. */
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const webRoot = resolve(options.webRoot ?? DEFAULT_WEB_ROOT);
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT });
+
+  app.setNotFoundHandler((request, reply) => {
+    const method = request.method;
+    if ((method === 'GET' || method === 'HEAD') && isSpaRoute(request.url)) {
+      if (!hasIndex(webRoot)) {
+        return reply
+          .code(503)
+          .type('text/plain; charset=utf-8')
+          .send(
+            `The studio's web app is not built: ${webRoot}/index.html is missing.\n` +
+              'Build it (pnpm --filter @platform/web build) or point WEB_ROOT at a build.\n',
+          );
+      }
+      return reply.code(200).sendFile('index.html');
+    }
+    if (isApi(request.url)) {
+      return sendError(reply, 404, {
+        error: { kind: 'request', message: `no API route ${method} ${request.url.split('?')[0]}` },
+      });
+    }
+    return reply.code(404).type('text/plain; charset=utf-8').send('Not found\n');
+  });
+
+  app.setErrorHandler((error: { statusCode?: number; message?: string }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return sendError(reply, 500, { error: { kind: 'internal', message: 'internal error' } });
+    }
+    // Fastify's own 4xx: malformed JSON, body too large, empty body.
+    return sendError(reply, status, {
+      error: { kind: 'request', message: error.message ?? 'bad request' },
+    });
+  });
+
+  // After the handlers: routes take the error handler in force when they are declared.
+  registerSecurity(app, options);
+  registerQueryRoutes(app);
+  await registerStaticFiles(app, webRoot);
+  return app;
+}

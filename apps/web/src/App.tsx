@@ -1,0 +1,237 @@
+import type { HistoryEntry, SavedQuery } from '@platform/storage';
+import { useCallback, useMemo, useReducer, useRef, useState } from 'react';
+import { ConnectionForm } from './connections/ConnectionForm.tsx';
+import { DEMO_CONNECTION } from './connections/types.ts';
+import { useConnections } from './connections/useConnections.ts';
+import { type ErrorMark, SqlEditor } from './editor/SqlEditor.tsx';
+import { errorOffset, pickRunTarget, type RunTarget } from './editor/statements.ts';
+import { useCompletionSchema } from './editor/useCompletionSchema.ts';
+import { HistoryPanel } from './history/HistoryPanel.tsx';
+import { logExecution } from './history/log.ts';
+import { runQuery } from './query/run.ts';
+import type { QueryOutcome } from './query/types.ts';
+import { ResultsPanel } from './results/ResultsPanel.tsx';
+import { SavedPanel } from './saved/SavedPanel.tsx';
+import { Header, StorageBanner } from './shell/Header.tsx';
+import { useStorage } from './storage/StorageContext.tsx';
+import { TabBar } from './tabs/TabBar.tsx';
+import { initialTabs, tabsReducer } from './tabs/tabsState.ts';
+
+interface TabRun {
+  running: boolean;
+  outcome: QueryOutcome | null;
+  errorMark: ErrorMark | null;
+}
+
+const IDLE: TabRun = { running: false, outcome: null, errorMark: null };
+const STARTER_SQL = 'select * from customers limit 100;\n';
+const DDL = /^(create|drop|alter|truncate|comment)\b/i;
+
+export function App() {
+  const storageState = useStorage();
+  const connections = useConnections();
+  const [tabs, dispatch] = useReducer(tabsReducer, undefined, () =>
+    initialTabs(crypto.randomUUID(), DEMO_CONNECTION.id, STARTER_SQL),
+  );
+  const [runs, setRuns] = useState<Record<string, TabRun>>({});
+  const [sidebar, setSidebar] = useState<'history' | 'saved'>('history');
+  const [addingConnection, setAddingConnection] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const active = tabs.tabs.find((t) => t.id === tabs.activeId) ?? tabs.tabs[0];
+  const connection = connections.find((c) => c.id === active?.connectionId) ?? DEMO_CONNECTION;
+  const { schema, refresh: refreshSchema } = useCompletionSchema(connection);
+  // Viewers' queries run read-only everywhere, the demo included.
+  const readOnly = storageState.phase === 'ready' && storageState.user.role === 'viewer';
+  const activeRef = useRef({ active, connection, readOnly });
+  activeRef.current = { active, connection, readOnly };
+
+  const running = useMemo(
+    () =>
+      new Set(
+        Object.entries(runs)
+          .filter(([, r]) => r.running)
+          .map(([id]) => id),
+      ),
+    [runs],
+  );
+
+  const execute = useCallback(
+    async (target: RunTarget) => {
+      const { active: tab, connection: conn, readOnly: ro } = activeRef.current;
+      if (!tab) return;
+      setRuns((r) => ({
+        ...r,
+        [tab.id]: { ...(r[tab.id] ?? IDLE), running: true, errorMark: null },
+      }));
+      const executedAt = new Date();
+      const outcome = await runQuery(conn, target.sql, ro);
+      const position = outcome.ok ? null : outcome.error.position;
+      setRuns((r) => ({
+        ...r,
+        [tab.id]: {
+          running: false,
+          outcome,
+          errorMark:
+            !outcome.ok && position !== null
+              ? { from: errorOffset(target, position), message: outcome.error.message }
+              : null,
+        },
+      }));
+      if (outcome.ok && DDL.test(target.sql.trim())) refreshSchema();
+      logExecution({ target, outcome, tab, connection: conn, executedAt }).catch((error: unknown) =>
+        setNotice(`This run was not added to history: ${String(error)}`),
+      );
+    },
+    [refreshSchema],
+  );
+
+  const openInNewTab = useCallback(
+    (sql: string, name?: string, connectionId?: string) => {
+      const known = connections.some((c) => c.id === connectionId);
+      dispatch({
+        type: 'add',
+        id: crypto.randomUUID(),
+        sql,
+        name,
+        connectionId: known && connectionId ? connectionId : DEMO_CONNECTION.id,
+      });
+    },
+    [connections],
+  );
+
+  const runButton = () => {
+    if (!active) return;
+    const target = pickRunTarget(active.sql, { from: 0, to: 0 }, 'all');
+    if (target) void execute(target);
+  };
+
+  const run = (active && runs[active.id]) ?? IDLE;
+
+  return (
+    <div className="app">
+      <Header />
+      <StorageBanner />
+      {notice && (
+        <div className="banner banner-warn" role="alert">
+          {notice}{' '}
+          <button type="button" className="link" onClick={() => setNotice(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      <div className="workspace">
+        <aside className="sidebar">
+          <div className="sidebar-tabs" role="tablist">
+            <button
+              type="button"
+              role="tab"
+              aria-selected={sidebar === 'history'}
+              className={sidebar === 'history' ? 'active' : ''}
+              onClick={() => setSidebar('history')}
+            >
+              History
+            </button>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={sidebar === 'saved'}
+              className={sidebar === 'saved' ? 'active' : ''}
+              onClick={() => setSidebar('saved')}
+            >
+              Saved
+            </button>
+          </div>
+          {sidebar === 'history' ? (
+            <HistoryPanel
+              onOpen={(entry: HistoryEntry) =>
+                openInNewTab(
+                  entry.query,
+                  entry.tabName ?? undefined,
+                  entry.connectionId ?? undefined,
+                )
+              }
+            />
+          ) : (
+            <SavedPanel onOpen={(q: SavedQuery) => openInNewTab(q.query, q.name)} />
+          )}
+        </aside>
+        <main className="main">
+          <TabBar
+            tabs={tabs.tabs}
+            activeId={tabs.activeId}
+            running={running}
+            onActivate={(id) => dispatch({ type: 'activate', id })}
+            onClose={(id) =>
+              dispatch({
+                type: 'close',
+                id,
+                newId: crypto.randomUUID(),
+                connectionId: DEMO_CONNECTION.id,
+              })
+            }
+            onRename={(id, name) => dispatch({ type: 'rename', id, name })}
+            onAdd={() => openInNewTab('', undefined, connection.id)}
+          />
+          <div className="toolbar">
+            <button
+              type="button"
+              className="primary"
+              onClick={runButton}
+              disabled={run.running}
+              title="Run all, or the selection (Ctrl+Enter); Ctrl+Shift+Enter runs the statement at the cursor"
+            >
+              ▶ Run
+            </button>
+            <label className="connection-picker">
+              <span className="muted">Connection</span>
+              <select
+                value={connection.id}
+                aria-label="Connection"
+                onChange={(e) =>
+                  active &&
+                  dispatch({ type: 'connect', id: active.id, connectionId: e.target.value })
+                }
+              >
+                {connections.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" onClick={() => setAddingConnection(true)}>
+              + Connection
+            </button>
+            {readOnly && <span className="chip chip-warn">read-only (viewer)</span>}
+            <span className="spacer" />
+            <span className="muted hint">
+              Ctrl+Enter run · Ctrl+Shift+Enter statement · Ctrl+Space complete
+            </span>
+          </div>
+          {active && (
+            <div className="editor-pane">
+              <SqlEditor
+                docId={active.id}
+                initialText={active.sql}
+                schema={schema}
+                errorMark={run.errorMark}
+                onChange={(sql) => dispatch({ type: 'edit', id: active.id, sql })}
+                onRun={execute}
+              />
+            </div>
+          )}
+          <ResultsPanel outcome={run.outcome} running={run.running} />
+        </main>
+      </div>
+      {addingConnection && (
+        <ConnectionForm
+          onDone={(id) => {
+            setAddingConnection(false);
+            if (id && active) dispatch({ type: 'connect', id: active.id, connectionId: id });
+          }}
+        />
+      )}
+    </div>
+  );
+}

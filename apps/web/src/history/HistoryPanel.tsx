@@ -1,0 +1,198 @@
+import type { HistoryEntry } from '@platform/storage';
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { useStorage } from '../storage/StorageContext.tsx';
+import {
+  historyReducer,
+  initialHistoryState,
+  pageRequest,
+  type StatusFilter,
+} from './historyState.ts';
+
+const SEARCH_DEBOUNCE_MS = 250;
+/** Load the next page when the list is scrolled this close to its end. */
+const LOAD_AHEAD_PX = 240;
+
+export interface HistoryPanelProps {
+  onOpen(entry: HistoryEntry): void;
+}
+
+function formatWhen(date: Date): string {
+  const sameDay = date.toDateString() === new Date().toDateString();
+  return sameDay
+    ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    : date.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
+}
+
+/** Query history, newest first, paged from storage as the list scrolls, live across tabs. */
+export function HistoryPanel({ onOpen }: HistoryPanelProps) {
+  const storageState = useStorage();
+  const storage = storageState.phase === 'ready' ? storageState.storage : null;
+  const [state, dispatch] = useReducer(historyReducer, initialHistoryState);
+  const latest = useRef(state);
+  latest.current = state;
+  const [search, setSearch] = useState('');
+  const [confirmClear, setConfirmClear] = useState(false);
+  const list = useRef<HTMLDivElement>(null);
+
+  const load = useCallback(
+    async (refresh: boolean) => {
+      const s = latest.current;
+      if (!storage || (!refresh && (s.loading || s.done))) return;
+      dispatch({ type: 'request' });
+      try {
+        const page = await storage.history.list(pageRequest(s, refresh));
+        dispatch({
+          type: 'loaded',
+          generation: s.generation,
+          replace: refresh,
+          items: page.items,
+          nextCursor: page.nextCursor,
+        });
+      } catch (error) {
+        dispatch({ type: 'failed', generation: s.generation, message: String(error) });
+      }
+    },
+    [storage],
+  );
+
+  // First page whenever storage opens, the filters change, or a refresh is asked for.
+  useEffect(() => {
+    void load(true);
+  }, [load, state.generation]);
+
+  // Entries written by this tab or any other: reload what is shown.
+  useEffect(() => {
+    if (!storage) return;
+    return storage.subscribe(({ table }) => {
+      if (table === 'query_logs') dispatch({ type: 'refresh' });
+    });
+  }, [storage]);
+
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      if (search !== latest.current.filters.search)
+        dispatch({ type: 'filters', filters: { search } });
+    }, SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [search]);
+
+  const loadMoreIfNearEnd = useCallback(() => {
+    const el = list.current;
+    if (el && el.scrollTop + el.clientHeight >= el.scrollHeight - LOAD_AHEAD_PX) void load(false);
+  }, [load]);
+
+  // A page that does not fill the panel gives no scroll event: check again after each load.
+  useEffect(() => {
+    if (!state.loading) loadMoreIfNearEnd();
+  }, [state.items.length, state.loading, loadMoreIfNearEnd]);
+
+  const remove = async (id: string) => {
+    if (!storage) return;
+    dispatch({ type: 'removed', id });
+    await storage.history.delete(id).catch((error: unknown) => {
+      dispatch({ type: 'failed', generation: latest.current.generation, message: String(error) });
+    });
+  };
+
+  const clearAll = async () => {
+    setConfirmClear(false);
+    if (!storage) return;
+    dispatch({ type: 'cleared' });
+    await storage.history.clear().catch((error: unknown) => {
+      dispatch({ type: 'failed', generation: latest.current.generation, message: String(error) });
+    });
+  };
+
+  if (storageState.phase === 'loading') {
+    return <div className="panel-note">Opening history…</div>;
+  }
+  if (storageState.phase === 'error') {
+    return <div className="panel-note error">History is unavailable: {storageState.message}</div>;
+  }
+
+  return (
+    <div className="history" data-testid="history-panel">
+      <div className="panel-tools">
+        <input
+          type="search"
+          placeholder="Search queries…"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          aria-label="Search history"
+        />
+        <select
+          value={state.filters.status}
+          aria-label="Status"
+          onChange={(e) =>
+            dispatch({ type: 'filters', filters: { status: e.target.value as StatusFilter } })
+          }
+        >
+          <option value="all">All</option>
+          <option value="success">Success</option>
+          <option value="error">Errors</option>
+        </select>
+      </div>
+      <div className="panel-tools">
+        {confirmClear ? (
+          <>
+            <span className="muted">Clear all history?</span>
+            <button type="button" className="danger" onClick={clearAll}>
+              Clear
+            </button>
+            <button type="button" onClick={() => setConfirmClear(false)}>
+              Cancel
+            </button>
+          </>
+        ) : (
+          <button
+            type="button"
+            onClick={() => setConfirmClear(true)}
+            disabled={state.items.length === 0}
+          >
+            Clear all…
+          </button>
+        )}
+      </div>
+      {state.error && <div className="panel-note error">{state.error}</div>}
+      <div className="history-list" ref={list} onScroll={loadMoreIfNearEnd}>
+        {state.items.map((entry) => (
+          <div key={entry.id} className="history-item" data-testid="history-item">
+            <button
+              type="button"
+              className="history-open"
+              onClick={() => onOpen(entry)}
+              title="Open in a new tab"
+            >
+              <code className="history-query">{entry.query}</code>
+              <span className="history-meta">
+                <span className={`dot ${entry.status}`} title={entry.status} />
+                {formatWhen(entry.executedAt)} · {entry.connectionName ?? entry.connectionId ?? '—'}
+                {entry.status === 'success'
+                  ? ` · ${entry.rowCount ?? 0} rows`
+                  : ` · ${entry.errorMessage ?? 'error'}`}
+                {entry.executionTimeMs !== null && ` · ${Math.round(entry.executionTimeMs)} ms`}
+              </span>
+            </button>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label="Delete entry"
+              title="Delete"
+              onClick={() => remove(entry.id)}
+            >
+              ×
+            </button>
+          </div>
+        ))}
+        {state.loading && <div className="panel-note">Loading…</div>}
+        {!state.loading && state.items.length === 0 && (
+          <div className="panel-note">
+            {state.filters.search || state.filters.status !== 'all'
+              ? 'No matching queries.'
+              : 'No queries yet.'}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
