@@ -1,5 +1,5 @@
-import type { HistoryEntry, SavedQuery } from '@platform/storage';
-import { useCallback, useMemo, useReducer, useRef, useState } from 'react';
+import type { HistoryEntry, SavedQueryRecord } from '@platform/storage';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { ConnectionForm } from './connections/ConnectionForm.tsx';
 import { DEMO_CONNECTION } from './connections/types.ts';
 import { useConnections } from './connections/useConnections.ts';
@@ -11,7 +11,9 @@ import { logExecution } from './history/log.ts';
 import { runQuery } from './query/run.ts';
 import type { QueryOutcome } from './query/types.ts';
 import { ResultsPanel } from './results/ResultsPanel.tsx';
+import { SaveDialog, type SaveDraft } from './saved/SaveDialog.tsx';
 import { SavedPanel } from './saved/SavedPanel.tsx';
+import { tabShowing } from './saved/savedState.ts';
 import { Header, StorageBanner } from './shell/Header.tsx';
 import { useStorage } from './storage/StorageContext.tsx';
 import { TabBar } from './tabs/TabBar.tsx';
@@ -27,6 +29,13 @@ const IDLE: TabRun = { running: false, outcome: null, errorMark: null };
 const STARTER_SQL = 'select * from customers limit 100;\n';
 const DDL = /^(create|drop|alter|truncate|comment)\b/i;
 
+/** The save dialog: for the active tab (`tabId`) or for a saved query edited from the panel. */
+interface SaveRequest {
+  draft: SaveDraft;
+  savedId?: string;
+  tabId?: string;
+}
+
 export function App() {
   const storageState = useStorage();
   const connections = useConnections();
@@ -37,6 +46,7 @@ export function App() {
   const [sidebar, setSidebar] = useState<'history' | 'saved'>('history');
   const [addingConnection, setAddingConnection] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const [saveRequest, setSaveRequest] = useState<SaveRequest | null>(null);
 
   const active = tabs.tabs.find((t) => t.id === tabs.activeId) ?? tabs.tabs[0];
   const connection = connections.find((c) => c.id === active?.connectionId) ?? DEMO_CONNECTION;
@@ -45,6 +55,15 @@ export function App() {
   const readOnly = storageState.phase === 'ready' && storageState.user.role === 'viewer';
   const activeRef = useRef({ active, connection, readOnly });
   activeRef.current = { active, connection, readOnly };
+  // Saving needs storage open and a role allowed to write; the tooltip says which is missing.
+  const saveBlocked =
+    storageState.phase === 'loading'
+      ? 'Storage is still opening'
+      : storageState.phase === 'error'
+        ? 'Storage is unavailable'
+        : storageState.user.role === 'viewer'
+          ? 'Viewers cannot save queries'
+          : null;
 
   const running = useMemo(
     () =>
@@ -87,7 +106,7 @@ export function App() {
   );
 
   const openInNewTab = useCallback(
-    (sql: string, name?: string, connectionId?: string) => {
+    (sql: string, name?: string, connectionId?: string, savedId?: string) => {
       const known = connections.some((c) => c.id === connectionId);
       dispatch({
         type: 'add',
@@ -95,10 +114,56 @@ export function App() {
         sql,
         name,
         connectionId: known && connectionId ? connectionId : DEMO_CONNECTION.id,
+        savedId,
       });
     },
     [connections],
   );
+
+  const openSaved = (q: SavedQueryRecord) => {
+    const shown = tabShowing(tabs.tabs, q.id);
+    if (shown) dispatch({ type: 'activate', id: shown.id });
+    else openInNewTab(q.query, q.name, undefined, q.id);
+  };
+
+  // Prefills from the saved query when the tab is one, so a re-save keeps its description/tags.
+  const saveActiveTab = useCallback(async () => {
+    const tab = activeRef.current.active;
+    if (!tab || storageState.phase !== 'ready' || storageState.user.role === 'viewer') return;
+    const existing = tab.savedId
+      ? await storageState.storage.savedQueries.get(tab.savedId).catch(() => null)
+      : null;
+    setSaveRequest({
+      tabId: tab.id,
+      savedId: existing?.id,
+      draft: {
+        name: existing?.name ?? tab.name,
+        description: existing?.description ?? '',
+        tags: existing?.tags ?? [],
+        query: tab.sql,
+      },
+    });
+  }, [storageState]);
+
+  // Ctrl/Cmd+S anywhere saves the tab; the browser's "save page" dialog is never wanted here.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 's') {
+        event.preventDefault();
+        void saveActiveTab();
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [saveActiveTab]);
+
+  const onSaved = (record: SavedQueryRecord) => {
+    const request = saveRequest;
+    setSaveRequest(null);
+    // The saving tab, or (edited from the panel) whichever tab shows that query, takes its name.
+    const tabId = request?.tabId ?? tabShowing(tabs.tabs, record.id)?.id;
+    if (tabId) dispatch({ type: 'saved', id: tabId, savedId: record.id, name: record.name });
+  };
 
   const runButton = () => {
     if (!active) return;
@@ -153,7 +218,20 @@ export function App() {
               }
             />
           ) : (
-            <SavedPanel onOpen={(q: SavedQuery) => openInNewTab(q.query, q.name)} />
+            <SavedPanel
+              onOpen={openSaved}
+              onEdit={(q) =>
+                setSaveRequest({
+                  savedId: q.id,
+                  draft: {
+                    name: q.name,
+                    description: q.description ?? '',
+                    tags: q.tags,
+                    query: q.query,
+                  },
+                })
+              }
+            />
           )}
         </aside>
         <main className="main">
@@ -182,6 +260,14 @@ export function App() {
               title="Run all, or the selection (Ctrl+Enter); Ctrl+Shift+Enter runs the statement at the cursor"
             >
               ▶ Run
+            </button>
+            <button
+              type="button"
+              onClick={() => void saveActiveTab()}
+              disabled={saveBlocked !== null}
+              title={saveBlocked ?? 'Save this tab as a saved query (Ctrl+S)'}
+            >
+              Save
             </button>
             <label className="connection-picker">
               <span className="muted">Connection</span>
@@ -224,6 +310,14 @@ export function App() {
           <ResultsPanel outcome={run.outcome} running={run.running} />
         </main>
       </div>
+      {saveRequest && (
+        <SaveDialog
+          draft={saveRequest.draft}
+          savedId={saveRequest.savedId}
+          onClose={() => setSaveRequest(null)}
+          onSaved={onSaved}
+        />
+      )}
       {addingConnection && (
         <ConnectionForm
           onDone={(id) => {

@@ -1,41 +1,22 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { launchChromium } from '@platform/testing/chromium';
-import { type StaticServer, serveDirectory } from '@platform/testing/static-server';
-import type { Browser } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Studio, startStudio } from '../e2e/support.ts';
 
-const appRoot = fileURLToPath(new URL('..', import.meta.url));
-let dist: string;
-let server: StaticServer;
-let browser: Browser;
+let studio: Studio;
 
-// The production build, as users get it: PGlite's wasm and data emitted as assets.
 beforeAll(async () => {
-  dist = await mkdtemp(join(tmpdir(), 'studio-'));
-  await build({
-    root: appRoot,
-    configFile: join(appRoot, 'vite.config.ts'),
-    logLevel: 'silent',
-    build: { outDir: dist, emptyOutDir: true },
-  });
-  server = await serveDirectory(dist);
-  browser = await launchChromium();
+  studio = await startStudio();
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dist) await rm(dist, { recursive: true, force: true });
+  await studio?.close();
 });
 
 describe('the studio in Chromium', () => {
   it('keeps its initial JavaScript small: storage and PGlite load later', async () => {
-    const html = await readFile(join(dist, 'index.html'), 'utf8');
+    const html = await readFile(join(studio.webRoot, 'index.html'), 'utf8');
     const initial = [
       ...html.matchAll(/<script type="module"[^>]*src="([^"]+)"/g),
       ...html.matchAll(/<link rel="modulepreload"[^>]*href="([^"]+)"/g),
@@ -43,7 +24,7 @@ describe('the studio in Chromium', () => {
     expect(initial.length).toBeGreaterThan(0);
     let gzipped = 0;
     for (const file of initial) {
-      const code = await readFile(join(dist, file));
+      const code = await readFile(join(studio.webRoot, file));
       expect(code.toString()).not.toContain('PGlite');
       gzipped += gzipSync(code).length;
     }
@@ -53,12 +34,12 @@ describe('the studio in Chromium', () => {
   it('runs a demo query at once, logs it to history, and keeps it across a reload', {
     timeout: 240_000,
   }, async () => {
-    const context = await browser.newContext();
+    const context = await studio.browser.newContext();
     try {
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
-      await page.goto(server.url);
+      await page.goto(studio.url);
 
       // The editor takes input before the platform storage has opened.
       const editor = page.locator('.cm-content');

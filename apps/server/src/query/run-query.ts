@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { splitStatements } from '@platform/sql-text';
 import pg from 'pg';
 import { type ColumnType, columnType } from './column-types.ts';
 import { type ConnectionSettings, openConnection } from './connection.ts';
 import { QueryFailedError, type Secrets, sqlFailure } from './errors.ts';
 import { createTypeParsers, type JsonValue, toJsonValue } from './json-values.ts';
-import { splitStatements } from './split-statements.ts';
 
 export interface ColumnInfo {
   name: string;

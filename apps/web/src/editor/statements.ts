@@ -1,4 +1,6 @@
-/** A statement of a script: `[from, to)` in the script, the text without surrounding blanks. */
+import { splitStatements as split } from '@platform/sql-text';
+
+/** A statement of a script: `[from, to)` in the script, the text without surrounding blanks or `;`. */
 export interface Statement {
   from: number;
   to: number;
@@ -12,84 +14,16 @@ export interface RunTarget {
 }
 
 /**
- * Splits a script at top-level semicolons, skipping those inside quotes ('…', "…", $tag$…$tag$)
- * and comments (-- and nested /* *\/), the way Postgres's own scanner does. The semicolon stays
- * with its statement; statements that are only blanks and comments are dropped.
+ * The script's statements as editor ranges: each statement's text trimmed of blanks (and of its
+ * `;`), with where it starts and ends. Splitting is `@platform/sql-text`'s, the same the server
+ * uses, so quotes, dollar quotes and comments are read as Postgres reads them.
  */
 export function splitStatements(script: string): Statement[] {
-  const statements: Statement[] = [];
-  let start = 0;
-  let i = 0;
-  const push = (end: number) => {
-    const raw = script.slice(start, end);
-    const lead = raw.length - raw.trimStart().length;
-    const text = raw.trim();
-    if (text && text !== ';' && !isOnlyComments(text)) {
-      statements.push({ from: start + lead, to: start + lead + text.length, text });
-    }
-    start = end;
-  };
-  while (i < script.length) {
-    const ch = script[i];
-    const next = script[i + 1];
-    if (ch === "'" || ch === '"') {
-      i = skipQuoted(script, i, ch);
-    } else if (ch === '-' && next === '-') {
-      const end = script.indexOf('\n', i);
-      i = end === -1 ? script.length : end + 1;
-    } else if (ch === '/' && next === '*') {
-      i = skipBlockComment(script, i);
-    } else if (ch === '$') {
-      const tag = /^\$[A-Za-z_][A-Za-z0-9_]*\$|^\$\$/.exec(script.slice(i, i + 64));
-      if (tag && !/[A-Za-z0-9_]/.test(script[i - 1] ?? '')) {
-        const close = script.indexOf(tag[0], i + tag[0].length);
-        i = close === -1 ? script.length : close + tag[0].length;
-      } else i++;
-    } else if (ch === ';') {
-      i++;
-      push(i);
-    } else i++;
-  }
-  push(script.length);
-  return statements;
-}
-
-function skipQuoted(s: string, i: number, quote: string): number {
-  let j = i + 1;
-  while (j < s.length) {
-    if (s[j] === quote) {
-      if (s[j + 1] === quote)
-        j += 2; // '' or "" escapes the quote
-      else return j + 1;
-    } else j++;
-  }
-  return s.length;
-}
-
-function skipBlockComment(s: string, i: number): number {
-  let depth = 0;
-  let j = i;
-  while (j < s.length) {
-    if (s[j] === '/' && s[j + 1] === '*') {
-      depth++;
-      j += 2;
-    } else if (s[j] === '*' && s[j + 1] === '/') {
-      depth--;
-      j += 2;
-      if (depth === 0) return j;
-    } else j++;
-  }
-  return s.length;
-}
-
-function isOnlyComments(text: string): boolean {
-  return (
-    text
-      .replace(/--[^\n]*/g, '')
-      .replace(/\/\*[\s\S]*?\*\//g, '')
-      .replace(/;/g, '')
-      .trim() === ''
-  );
+  return split(script).map(({ text, offset }) => {
+    const lead = text.length - text.trimStart().length;
+    const trimmed = text.trim();
+    return { from: offset + lead, to: offset + lead + trimmed.length, text: trimmed };
+  });
 }
 
 /**

@@ -1,40 +1,174 @@
-import type { SavedQuery } from '@platform/storage';
-import { useEffect, useState } from 'react';
+import type { SavedQueryRecord } from '@platform/storage';
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { useStorage } from '../storage/StorageContext.tsx';
+import { initialSavedState, savedReducer, searchRequest, tagChips } from './savedState.ts';
 
-/** Saved queries, read-only for now (editing them comes later): click one to open it. */
-export function SavedPanel({ onOpen }: { onOpen(query: SavedQuery): void }) {
-  const state = useStorage();
-  const storage = state.phase === 'ready' ? state.storage : null;
-  const [queries, setQueries] = useState<SavedQuery[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+const SEARCH_DEBOUNCE_MS = 250;
+
+export interface SavedPanelProps {
+  onOpen(query: SavedQueryRecord): void;
+  onEdit(query: SavedQueryRecord): void;
+}
+
+function formatWhen(date: Date): string {
+  const sameDay = date.toDateString() === new Date().toDateString();
+  return sameDay
+    ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+    : date.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
+}
+
+/** Saved queries: search, every-tag filter, open, edit, delete; live across browser tabs. */
+export function SavedPanel({ onOpen, onEdit }: SavedPanelProps) {
+  const storageState = useStorage();
+  const storage = storageState.phase === 'ready' ? storageState.storage : null;
+  const viewer = storageState.phase === 'ready' && storageState.user.role === 'viewer';
+  const [state, dispatch] = useReducer(savedReducer, initialSavedState);
+  const latest = useRef(state);
+  latest.current = state;
+  const [search, setSearch] = useState('');
+  const [confirming, setConfirming] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    const s = latest.current;
+    if (!storage) return;
+    dispatch({ type: 'request' });
+    try {
+      // Tag counts are over all queries, not the filtered ones: chips must not vanish on click.
+      const [items, tagCounts] = await Promise.all([
+        storage.savedQueries.list(searchRequest(s.filters)),
+        storage.savedQueries.tags(),
+      ]);
+      dispatch({ type: 'loaded', generation: s.generation, items, tagCounts });
+    } catch (error) {
+      dispatch({ type: 'failed', generation: s.generation, message: String(error) });
+    }
+  }, [storage]);
 
   useEffect(() => {
-    if (!storage) return;
-    const load = () =>
-      storage.getSavedQueries().then(setQueries, (e: unknown) => setError(String(e)));
     void load();
+  }, [load, state.generation]);
+
+  // Saves and deletes from this tab or any other browser tab.
+  useEffect(() => {
+    if (!storage) return;
     return storage.subscribe(({ table }) => {
-      if (table === 'saved_queries') void load();
+      if (table === 'saved_queries') dispatch({ type: 'refresh' });
     });
   }, [storage]);
 
-  if (state.phase === 'error') return <div className="panel-note error">{state.message}</div>;
-  if (!queries) return <div className="panel-note">{error ?? 'Opening saved queries…'}</div>;
-  if (queries.length === 0) return <div className="panel-note">No saved queries yet.</div>;
+  useEffect(() => {
+    const timer = setTimeout(() => dispatch({ type: 'search', search }), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [search]);
+
+  const remove = async (id: string) => {
+    setConfirming(null);
+    if (!storage) return;
+    dispatch({ type: 'removed', id });
+    await storage.savedQueries.delete(id).catch((error: unknown) => {
+      dispatch({ type: 'failed', generation: latest.current.generation, message: String(error) });
+      dispatch({ type: 'refresh' });
+    });
+  };
+
+  if (storageState.phase === 'loading') {
+    return <div className="panel-note">Opening saved queries…</div>;
+  }
+  if (storageState.phase === 'error') {
+    return (
+      <div className="panel-note error">Saved queries are unavailable: {storageState.message}</div>
+    );
+  }
+
+  const chips = tagChips(state);
+  const filtered = state.filters.search.trim() !== '' || state.filters.tags.length > 0;
+  const readOnlyTitle = 'Viewers cannot change saved queries';
   return (
-    <div className="history-list">
-      {queries.map((q) => (
-        <div key={q.id} className="history-item">
-          <button type="button" className="history-open" onClick={() => onOpen(q)}>
-            <strong>{q.name}</strong>
-            <code className="history-query">{q.query}</code>
-            {q.tags && q.tags.length > 0 && (
-              <span className="history-meta">{q.tags.join(', ')}</span>
+    <div className="history" data-testid="saved-panel">
+      <div className="panel-tools">
+        <input
+          type="search"
+          placeholder="Search name, description, SQL…"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          aria-label="Search saved queries"
+        />
+      </div>
+      {chips.length > 0 && (
+        <fieldset className="tag-filter" aria-label="Filter by tag">
+          {chips.map((c) => (
+            <button
+              key={c.tag}
+              type="button"
+              className={`chip tag-chip${c.selected ? ' selected' : ''}`}
+              aria-pressed={c.selected}
+              data-testid="tag-filter"
+              onClick={() => dispatch({ type: 'toggleTag', tag: c.tag })}
+            >
+              {c.tag} <span className="muted">{c.count}</span>
+            </button>
+          ))}
+        </fieldset>
+      )}
+      {state.error && <div className="panel-note error">{state.error}</div>}
+      <div className="history-list">
+        {state.items?.map((q) => (
+          <div key={q.id} className="history-item" data-testid="saved-item">
+            <button
+              type="button"
+              className="history-open"
+              onClick={() => onOpen(q)}
+              title="Open in a tab"
+            >
+              <strong className="saved-name">{q.name}</strong>
+              {q.description && <span className="saved-description">{q.description}</span>}
+              <span className="history-meta">
+                {q.tags.length > 0 && `${q.tags.map((t) => `#${t}`).join(' ')} · `}
+                {formatWhen(q.updatedAt)}
+              </span>
+            </button>
+            {confirming === q.id ? (
+              <span className="saved-confirm">
+                <button type="button" className="danger" onClick={() => remove(q.id)}>
+                  Delete
+                </button>
+                <button type="button" onClick={() => setConfirming(null)}>
+                  Cancel
+                </button>
+              </span>
+            ) : (
+              <>
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={`Edit ${q.name}`}
+                  title={viewer ? readOnlyTitle : 'Edit name, description and tags'}
+                  disabled={viewer}
+                  onClick={() => onEdit(q)}
+                >
+                  ✎
+                </button>
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={`Delete ${q.name}`}
+                  title={viewer ? readOnlyTitle : 'Delete'}
+                  disabled={viewer}
+                  onClick={() => setConfirming(q.id)}
+                >
+                  ×
+                </button>
+              </>
             )}
-          </button>
-        </div>
-      ))}
+          </div>
+        ))}
+        {!state.items && <div className="panel-note">Loading…</div>}
+        {state.items?.length === 0 && (
+          <div className="panel-note">
+            {filtered ? 'No matching saved queries.' : 'No saved queries yet: Ctrl+S saves a tab.'}
+          </div>
+        )}
+      </div>
     </div>
   );
 }

@@ -4,6 +4,8 @@ export interface EditorTab {
   name: string;
   sql: string;
   connectionId: string;
+  /** The saved query this tab was saved as or opened from: saving again updates it. */
+  savedId?: string;
 }
 
 export interface TabsState {
@@ -14,12 +16,21 @@ export interface TabsState {
 }
 
 export type TabsAction =
-  | { type: 'add'; id: string; sql?: string; name?: string; connectionId: string }
+  | {
+      type: 'add';
+      id: string;
+      sql?: string;
+      name?: string;
+      connectionId: string;
+      savedId?: string;
+    }
   | { type: 'close'; id: string; newId: string; connectionId: string }
   | { type: 'activate'; id: string }
   | { type: 'rename'; id: string; name: string }
   | { type: 'edit'; id: string; sql: string }
-  | { type: 'connect'; id: string; connectionId: string };
+  | { type: 'connect'; id: string; connectionId: string }
+  /** The tab was saved (or re-saved) as this saved query, under this name. */
+  | { type: 'saved'; id: string; savedId: string; name: string };
 
 export function initialTabs(id: string, connectionId: string, sql = ''): TabsState {
   return { tabs: [{ id, name: 'Query 1', sql, connectionId }], activeId: id, counter: 1 };
@@ -35,6 +46,7 @@ export function tabsReducer(state: TabsState, action: TabsAction): TabsState {
         name: action.name?.trim() || `Query ${counter}`,
         sql: action.sql ?? '',
         connectionId: action.connectionId,
+        ...(action.savedId ? { savedId: action.savedId } : {}),
       };
       return { tabs: [...state.tabs, tab], activeId: tab.id, counter };
     }
@@ -71,6 +83,15 @@ export function tabsReducer(state: TabsState, action: TabsAction): TabsState {
         ...state,
         tabs: state.tabs.map((t) =>
           t.id === action.id ? { ...t, connectionId: action.connectionId } : t,
+        ),
+      };
+    case 'saved':
+      return {
+        ...state,
+        tabs: state.tabs.map((t) =>
+          t.id === action.id
+            ? { ...t, savedId: action.savedId, name: action.name.trim() || t.name }
+            : t,
         ),
       };
   }

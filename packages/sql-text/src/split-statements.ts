@@ -1,7 +1,8 @@
 /**
  * Splits SQL text into top-level statements the way psql does: on `;` outside quotes, dollar
- * quotes, comments and parentheses. Read-only requests need it because they run statement by
- * statement through the extended protocol, which refuses more than one command per message.
+ * quotes, comments and parentheses. The server runs read-only requests statement by statement
+ * (the extended protocol refuses more than one command per message); the editor runs the
+ * statement at the cursor.
  *
  * Known limit: SQL-standard function bodies (`BEGIN ATOMIC … END`) are split at their inner
  * semicolons. That only matters in read-only mode, where creating a function fails anyway.

@@ -1,0 +1,251 @@
+// The studio as users run it: `vite build` of apps/web, served by apps/server, in Chromium.
+import { createDatabase } from '@platform/testing/postgres';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  blankPageUrl,
+  dumpStoredText,
+  openStudio,
+  runSql,
+  STORAGE_TIMEOUT,
+  type Studio,
+  screenshot,
+  startStudio,
+  waitForStorage,
+} from './support.ts';
+
+let studio: Studio;
+
+beforeAll(async () => {
+  studio = await startStudio();
+}, 300_000);
+
+afterEach(async () => {
+  await studio?.closeContexts();
+});
+
+afterAll(async () => {
+  await studio?.close();
+});
+
+/** Uncaught errors of the page, to assert there were none. */
+function pageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+const historyItem = (page: Page, text: string) =>
+  page.getByTestId('history-item').filter({ hasText: text });
+
+describe('the studio, built and served by apps/server', () => {
+  it('runs SQL on a PostgreSQL connection added in its form, shows rows and errors, and stores the password nowhere in clear', {
+    timeout: 420_000,
+  }, async () => {
+    const database = await createDatabase(inject('postgresUrl'), 'e2e');
+    try {
+      // The table, created through the server's own API (JSON, same origin rules as the page).
+      const setup = await fetch(`${studio.url}/api/query`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          connection: { connectionString: database.url },
+          sql: `create table plants (id int primary key, name text not null, petals int);
+                insert into plants values (1, 'Phalaenopsis', 5), (2, 'Cattleya', 6), (3, 'Dendrobium', 5);`,
+        }),
+      });
+      expect(setup.status).toBe(200);
+      const target = new URL(database.url);
+      const password = decodeURIComponent(target.password);
+      expect(password.length).toBeGreaterThanOrEqual(8);
+
+      const page = await studio.newPage();
+      const errors = pageErrors(page);
+      await openStudio(page, studio.url);
+
+      // Add the connection through the form.
+      await page.getByRole('button', { name: '+ Connection' }).click();
+      const form = page.getByRole('form', { name: 'New PostgreSQL connection' });
+      await form.locator('input[name="name"]').fill('Orchid catalogue');
+      await form.locator('input[name="host"]').fill(target.hostname);
+      await form.locator('input[name="port"]').fill(target.port || '5432');
+      await form.locator('input[name="database"]').fill(database.name);
+      await form.locator('input[name="user"]').fill(decodeURIComponent(target.username));
+      await form.locator('input[name="password"]').fill(password);
+      await screenshot(page, 'connection-form.png');
+      await form.getByRole('button', { name: 'Save' }).click();
+      await form.waitFor({ state: 'detached' });
+
+      // The active tab now runs on it.
+      const picker = page.locator('select[aria-label="Connection"]');
+      await expect
+        .poll(() => picker.evaluate((s: HTMLSelectElement) => s.options[s.selectedIndex]?.text))
+        .toBe('Orchid catalogue');
+
+      await runSql(page, 'select * from plants order by id');
+      await expect
+        .poll(() => page.getByTestId('row-count').textContent(), { timeout: 60_000 })
+        .toBe('SELECT · 3 rows');
+      expect(await page.locator('.grid-head').allTextContents()).toEqual(['id', 'name', 'petals']);
+      const results = (await page.getByTestId('results').textContent()) ?? '';
+      for (const name of ['Phalaenopsis', 'Cattleya', 'Dendrobium']) {
+        expect(results).toContain(name);
+      }
+      await historyItem(page, 'select * from plants order by id')
+        .first()
+        .waitFor({ timeout: STORAGE_TIMEOUT });
+      await screenshot(page, 'editor-result.png');
+
+      // An error: Postgres' message, its code and position, and the token underlined.
+      await runSql(page, 'select nme from plants');
+      const error = page.getByTestId('query-error');
+      await error.waitFor({ timeout: 60_000 });
+      const message = (await error.textContent()) ?? '';
+      expect(message).toContain('42703');
+      expect(message).toContain('column "nme" does not exist');
+      expect(message).toContain('(at character 8)');
+      await expect
+        .poll(() => page.locator('.cm-lintRange-error').first().textContent())
+        .toBe('nme');
+      await historyItem(page, 'select nme from plants').first().waitFor({ timeout: 60_000 });
+      expect(errors).toEqual([]);
+
+      // Leave the studio (its storage worker goes with it) and read what the origin stores.
+      await page.goto(blankPageUrl(studio));
+      let stored = await dumpStoredText(page);
+      await expect
+        .poll(
+          async () => {
+            stored = await dumpStoredText(page);
+            return stored.lockedFiles;
+          },
+          { timeout: 30_000 },
+        )
+        .toBe(0);
+      const browserDatabases = `${stored.indexedDb}\n${stored.opfs}`;
+      // The dump does see the platform data: the connection is there, by its database name…
+      expect(browserDatabases).toContain(database.name);
+      // …but not its password, which only the encrypted vault in localStorage holds.
+      expect(browserDatabases).not.toContain(password);
+      expect(stored.localStorage).toContain('platform_vault_v1');
+      expect(stored.localStorage).not.toContain(password);
+    } finally {
+      await studio.closeContexts();
+      await database.drop();
+    }
+  });
+
+  it("imports the old studio's localStorage data on first open and lists its history", {
+    timeout: 300_000,
+  }, async () => {
+    const page = await studio.newPage();
+    const errors = pageErrors(page);
+    // What the legacy studio left in this origin's localStorage, before the new one first loads.
+    await page.goto(blankPageUrl(studio));
+    await page.evaluate(() => {
+      localStorage.setItem(
+        'orchids_db_connections',
+        JSON.stringify([
+          {
+            id: 'legacy-conn',
+            name: 'Legacy warehouse',
+            type: 'postgres',
+            host: 'warehouse.internal',
+            port: 5432,
+            user: 'analyst',
+            password: 'legacy-secret-pw-91c',
+            database: 'dw',
+            createdAt: '2024-03-01T09:00:00.000Z',
+          },
+        ]),
+      );
+      localStorage.setItem(
+        'orchids_db_history',
+        JSON.stringify([
+          {
+            id: 'legacy-h2',
+            connectionId: 'legacy-conn',
+            connectionName: 'Legacy warehouse',
+            tabName: 'Sales',
+            query: 'select region, sum(total) from legacy_sales group by region',
+            executionTime: 12,
+            status: 'success',
+            executedAt: '2024-03-02T10:00:00.000Z',
+            rowCount: 42,
+          },
+          {
+            id: 'legacy-h1',
+            connectionId: 'legacy-conn',
+            connectionName: 'Legacy warehouse',
+            query: 'select * from legacy_missing',
+            executionTime: 3,
+            status: 'error',
+            executedAt: '2024-03-01T10:00:00.000Z',
+            errorMessage: 'relation "legacy_missing" does not exist',
+          },
+        ]),
+      );
+      localStorage.setItem(
+        'orchids_db_saved',
+        JSON.stringify([
+          {
+            id: 'legacy-saved',
+            name: 'Sales by region',
+            query: 'select region, sum(total) from legacy_sales group by region',
+            connectionType: 'postgres',
+            createdAt: '2024-03-01T09:30:00.000Z',
+            updatedAt: '2024-03-01T09:30:00.000Z',
+            tags: ['sales'],
+          },
+        ]),
+      );
+    });
+
+    await openStudio(page, studio.url);
+
+    // The History panel lists the imported entries, newest first, as the old studio logged them.
+    const items = page.getByTestId('history-item');
+    await expect.poll(() => items.count(), { timeout: STORAGE_TIMEOUT, interval: 250 }).toBe(2);
+    const [newest, oldest] = await items.allTextContents();
+    expect(newest).toContain('select region, sum(total) from legacy_sales group by region');
+    expect(newest).toContain('Legacy warehouse');
+    expect(newest).toContain('42 rows');
+    expect(oldest).toContain('select * from legacy_missing');
+    expect(oldest).toContain('relation "legacy_missing" does not exist');
+    // The imported connection is offered in the connection picker.
+    expect(
+      await page.locator('select[aria-label="Connection"] option').allTextContents(),
+    ).toContain('Legacy warehouse');
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps platform history when the demo connection runs DROP TABLE query_logs', {
+    timeout: 300_000,
+  }, async () => {
+    const page = await studio.newPage();
+    const errors = pageErrors(page);
+    await openStudio(page, studio.url);
+
+    await runSql(page, 'select count(*) from customers');
+    await expect
+      .poll(() => page.getByTestId('row-count').textContent(), { timeout: 60_000 })
+      .toBe('SELECT · 1 row');
+    await historyItem(page, 'select count(*) from customers').first().waitFor({ timeout: 60_000 });
+
+    // The demo database is the user's, not the platform's: this drops nothing of the studio.
+    await runSql(page, 'drop table if exists query_logs');
+    await historyItem(page, 'drop table if exists query_logs').first().waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('query-error').count()).toBe(0);
+    await screenshot(page, 'history-panel.png');
+
+    await page.reload();
+    await page.locator('.cm-content').waitFor({ timeout: 30_000 });
+    await waitForStorage(page);
+    await historyItem(page, 'drop table if exists query_logs')
+      .first()
+      .waitFor({ timeout: STORAGE_TIMEOUT });
+    expect(await historyItem(page, 'select count(*) from customers').count()).toBe(1);
+    expect(await historyItem(page, 'drop table if exists query_logs').count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+});

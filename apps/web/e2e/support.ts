@@ -1,0 +1,206 @@
+// Shared setup of the end-to-end specs: the studio as users run it, i.e. the production build
+// of apps/web served by apps/server on loopback, driven in Debian's Chromium.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildServer } from '@platform/server';
+import { launchChromium } from '@platform/testing/chromium';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { build } from 'vite';
+import { expect } from 'vitest';
+
+const appRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** `docs/screenshots` at the repository root: the README's pictures, refreshed by each run. */
+export const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+
+/** PGlite's first open into OPFS takes 20–60 s on slow machines: wait generously, never time it. */
+export const STORAGE_TIMEOUT = 150_000;
+
+export interface Studio {
+  /** `http://127.0.0.1:PORT`, the origin the server accepts. */
+  readonly url: string;
+  /** The production build being served. */
+  readonly webRoot: string;
+  readonly browser: Browser;
+  /** A page on a fresh browser context (its own localStorage, IndexedDB and OPFS). */
+  newPage(): Promise<Page>;
+  /** Closes the contexts opened since the last call; for `afterEach`. */
+  closeContexts(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Builds apps/web into a temporary folder, serves it with apps/server, launches Chromium. */
+export async function startStudio(): Promise<Studio> {
+  const webRoot = await mkdtemp(join(tmpdir(), 'studio-e2e-'));
+  let server: Awaited<ReturnType<typeof buildServer>> | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  const close = async () => {
+    await Promise.allSettled(contexts.splice(0).map((c) => c.close()));
+    await browser?.close();
+    await server?.close();
+    await rm(webRoot, { recursive: true, force: true });
+  };
+  try {
+    await build({
+      root: appRoot,
+      configFile: join(appRoot, 'vite.config.ts'),
+      logLevel: 'silent',
+      build: { outDir: webRoot, emptyOutDir: true },
+    });
+    const app = await buildServer({ port: 0, webRoot });
+    server = app;
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as AddressInfo;
+    const launched = await launchChromium();
+    browser = launched;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      webRoot,
+      browser: launched,
+      async newPage() {
+        const context = await launched.newContext({ viewport: { width: 1280, height: 800 } });
+        contexts.push(context);
+        return context.newPage();
+      },
+      async closeContexts() {
+        await Promise.allSettled(contexts.splice(0).map((c) => c.close()));
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * A same-origin document that is not the studio: the server answers `/api/*` GETs with JSON, so
+ * here the app (and its storage worker) does not run, while localStorage, IndexedDB and OPFS are
+ * the studio's.
+ */
+export function blankPageUrl(studio: Studio): string {
+  return `${studio.url}/api/e2e-blank`;
+}
+
+/** Opens the studio and waits until its platform storage is ready. */
+export async function openStudio(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('.cm-content').waitFor({ timeout: 30_000 });
+  await waitForStorage(page);
+}
+
+export async function waitForStorage(page: Page): Promise<void> {
+  await expect
+    .poll(() => page.getByTestId('storage-chip').getAttribute('data-state'), {
+      timeout: STORAGE_TIMEOUT,
+      interval: 250,
+    })
+    .toBe('ready');
+}
+
+/** Replaces the active tab's SQL and runs it with Ctrl+Enter. */
+export async function runSql(page: Page, sql: string): Promise<void> {
+  const editor = page.locator('.cm-content');
+  // Focus without a click: an open completion list may cover the editor.
+  await editor.focus();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(sql);
+  await expect.poll(() => editor.textContent()).toBe(sql);
+  // Close the completion list typing opened, so Ctrl+Enter runs rather than picks.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+Enter');
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, name) });
+}
+
+export interface StoredText {
+  indexedDb: string;
+  opfs: string;
+  opfsFiles: number;
+  /** OPFS files still held open by a database worker: their bytes could not be read. */
+  lockedFiles: number;
+  localStorage: string;
+}
+
+/**
+ * Everything the origin keeps in the browser, as raw text: every IndexedDB record (keys and
+ * values), every OPFS file's bytes, every localStorage item. Run it on `blankPageUrl`, after
+ * the studio has gone, so no worker holds the OPFS files.
+ */
+export function dumpStoredText(page: Page): Promise<StoredText> {
+  return page.evaluate(async () => {
+    const latin1 = new TextDecoder('latin1');
+    const bytesOf = async (value: unknown): Promise<string> => {
+      if (value instanceof ArrayBuffer) return latin1.decode(new Uint8Array(value));
+      if (ArrayBuffer.isView(value))
+        return latin1.decode(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      if (value instanceof Blob) return latin1.decode(await value.arrayBuffer());
+      if (typeof CryptoKey !== 'undefined' && value instanceof CryptoKey) return '[CryptoKey]';
+      if (Array.isArray(value)) return (await Promise.all(value.map(bytesOf))).join('\n');
+      if (value && typeof value === 'object') {
+        const parts = await Promise.all(
+          Object.entries(value).map(async ([k, v]) => `${k}=${await bytesOf(v)}`),
+        );
+        return parts.join('\n');
+      }
+      return String(value);
+    };
+    const request = <T>(r: IDBRequest<T>) =>
+      new Promise<T>((resolve, reject) => {
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+
+    const idb: string[] = [];
+    for (const info of await indexedDB.databases()) {
+      if (!info.name) continue;
+      const open = indexedDB.open(info.name);
+      const db = await request(open);
+      for (const store of Array.from(db.objectStoreNames)) {
+        const keys = await request(db.transaction(store).objectStore(store).getAllKeys());
+        const values = await request(db.transaction(store).objectStore(store).getAll());
+        idb.push(`${info.name}/${store}: ${values.length} records`);
+        idb.push(await bytesOf(keys), await bytesOf(values));
+      }
+      db.close();
+    }
+
+    const opfs: string[] = [];
+    let opfsFiles = 0;
+    let lockedFiles = 0;
+    const walk = async (dir: FileSystemDirectoryHandle): Promise<void> => {
+      for await (const [, handle] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) {
+        if (handle.kind === 'directory') await walk(handle as FileSystemDirectoryHandle);
+        else {
+          opfsFiles++;
+          try {
+            const file = await (handle as FileSystemFileHandle).getFile();
+            opfs.push(latin1.decode(await file.arrayBuffer()));
+          } catch {
+            lockedFiles++;
+          }
+        }
+      }
+    };
+    if (navigator.storage?.getDirectory) await walk(await navigator.storage.getDirectory());
+
+    const local = Object.keys(localStorage)
+      .map((key) => `${key}=${localStorage.getItem(key)}`)
+      .join('\n');
+    return {
+      indexedDb: idb.join('\n'),
+      opfs: opfs.join('\n'),
+      opfsFiles,
+      lockedFiles,
+      localStorage: local,
+    };
+  });
+}

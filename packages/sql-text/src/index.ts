@@ -1,0 +1,1 @@
+export { type SqlStatement, splitStatements } from './split-statements.ts';
