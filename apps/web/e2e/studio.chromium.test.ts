@@ -6,6 +6,7 @@ import {
   blankPageUrl,
   dumpStoredText,
   openStudio,
+  pageErrors,
   runSql,
   STORAGE_TIMEOUT,
   type Studio,
@@ -27,13 +28,6 @@ afterEach(async () => {
 afterAll(async () => {
   await studio?.close();
 });
-
-/** Uncaught errors of the page, to assert there were none. */
-function pageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
-}
 
 const historyItem = (page: Page, text: string) =>
   page.getByTestId('history-item').filter({ hasText: text });

@@ -87,6 +87,13 @@ export function blankPageUrl(studio: Studio): string {
 }
 
 /** Opens the studio and waits until its platform storage is ready. */
+/** Uncaught errors of the page, to assert there were none. */
+export function pageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
 export async function openStudio(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.locator('.cm-content').waitFor({ timeout: 30_000 });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Studio, startStudio } from '../e2e/support.ts';
+import { pageErrors, type Studio, startStudio } from '../e2e/support.ts';
 
 let studio: Studio;
 
@@ -37,8 +37,7 @@ describe('the studio in Chromium', () => {
     const context = await studio.browser.newContext();
     try {
       const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (error) => errors.push(error.message));
+      const errors = pageErrors(page);
       await page.goto(studio.url);
 
       // The editor takes input before the platform storage has opened.

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Studio, startStudio } from '../../e2e/support.ts';
+import { openStudio, pageErrors, type Studio, startStudio } from '../../e2e/support.ts';
 
 let studio: Studio;
 
@@ -49,15 +49,8 @@ describe('saved queries in Chromium', () => {
     const context = await studio.browser.newContext();
     try {
       const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (error) => errors.push(error.message));
-      await page.goto(studio.url);
-      await page.locator('.cm-content').waitFor({ timeout: 10_000 });
-      await expect
-        .poll(() => page.getByTestId('storage-chip').getAttribute('data-state'), {
-          timeout: 120_000,
-        })
-        .toBe('ready');
+      const errors = pageErrors(page);
+      await openStudio(page, studio.url);
 
       // Ctrl+S on the first tab: name defaults to the tab's, tags typed as chips.
       await typeQuery(page, 'select 42 as answer');
