@@ -25,6 +25,7 @@ export {
   LEGACY_BACKUP_KEY,
   LEGACY_KEYS,
   LEGACY_REPORT_KEY,
+  readLegacyImportReport,
   type SkippedItem,
 } from './legacy/import.ts';
 export type {
@@ -62,9 +63,27 @@ export {
   type PlatformStorage,
   type Repositories,
   type StorageStatus,
+  type StorageUsage,
   type StorageWarning,
   storage,
 } from './storage.ts';
+export {
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  type ExportedConnection,
+  type ExportedHistoryEntry,
+  type ExportedProfile,
+  type ExportedSavedQuery,
+  type PlatformExport,
+  parseExport,
+} from './transfer/format.ts';
+export {
+  SKIP_REASONS,
+  type TransferCounts,
+  type TransferKind,
+  type TransferReport,
+  type TransferSkip,
+} from './transfer/import.ts';
 export type { HistoryRetention } from './validation.ts';
 export {
   type CryptoKeyStore,
@@ -75,4 +94,5 @@ export {
   Vault,
   VaultError,
   type VaultErrorCode,
+  type VaultStatus,
 } from './vault/index.ts';

@@ -12,7 +12,9 @@ export type Action =
   | 'preferences.write'
   | 'savedQueries.write'
   | 'connections.write'
-  | 'users.manage';
+  | 'users.manage'
+  /** Forgetting every stored password; anyone may once they are unreadable anyway. */
+  | 'vault.reset';
 
 /**
  * Who may do what, beyond the rule that matters most and holds for everyone including admins:
@@ -24,6 +26,7 @@ const RULES: Record<Action, readonly PlatformRole[]> = {
   'savedQueries.write': ['admin', 'user'],
   'connections.write': ['admin', 'user'],
   'users.manage': ['admin'],
+  'vault.reset': ['admin'],
 };
 
 const DESCRIPTIONS: Record<Action, string> = {
@@ -32,6 +35,7 @@ const DESCRIPTIONS: Record<Action, string> = {
   'savedQueries.write': 'create or change saved queries',
   'connections.write': 'create or change connections',
   'users.manage': 'manage users',
+  'vault.reset': 'reset the password vault while it still opens',
 };
 
 export function can(role: PlatformRole, action: Action): boolean {

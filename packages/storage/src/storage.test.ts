@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { ChangeEvent } from './changes.ts';
+import { PermissionError } from './errors.ts';
+import { LEGACY_KEYS, LEGACY_REPORT_KEY } from './legacy/import.ts';
 import type { DatabaseConnection, QueryHistoryItem, SavedQuery } from './legacy/types.ts';
 import { testStorage, useTestStorage } from './test-support/shared-database.ts';
-import { MemoryKeyValueStore } from './vault/index.ts';
+import { MemoryCryptoKeyStore, MemoryKeyValueStore } from './vault/index.ts';
 
 const ctx = useTestStorage();
 
@@ -217,5 +220,139 @@ describe('the legacy storage API, made async', () => {
       expect(await after.getConnections()).toMatchObject([{ id: 'c1', password: 'new' }]);
       await after.close();
     });
+  });
+});
+
+describe('storage space', () => {
+  it('estimate() says where the data lives; Node cannot measure it, so the numbers are null', async () => {
+    expect(await ctx.storage.estimate()).toEqual({
+      location: {
+        kind: 'memory',
+        dataDir: 'memory://',
+        durability: 'volatile',
+        flushWindowMs: null,
+      },
+      usage: null,
+      quota: null,
+      persisted: null,
+    });
+  });
+
+  it('requestPersistence() answers false where no browser can be asked', async () => {
+    expect(await ctx.storage.requestPersistence()).toBe(false);
+  });
+});
+
+describe('vault health', () => {
+  const prod = {
+    id: 'c1',
+    name: 'Prod',
+    type: 'postgres' as const,
+    password: 'hunter2-secret',
+    createdAt: new Date(),
+  };
+
+  it('after the key store is cleared: key-lost, passwords unusable, a viewer may reset, and they are gone', async () => {
+    const localStorage = new MemoryKeyValueStore();
+    const keys = new MemoryCryptoKeyStore();
+    const before = testStorage(ctx.database, { localStorage, cryptoKeys: keys }).storage;
+    const ada = await before.users.create({ username: 'ada', role: 'user' });
+    const vic = await before.users.create({ username: 'vic', role: 'viewer' });
+    await before.setProfilePassword(ada.id, 'correct horse');
+    await before.saveConnection(prod);
+    await before.switchUser(vic.id);
+    expect(await before.vaultStatus()).toBe('ok');
+    await before.close();
+
+    // IndexedDB (the key store) cleared, localStorage (the sealed entries) kept.
+    await keys.clear();
+    const after = testStorage(ctx.database, { localStorage, cryptoKeys: keys }).storage;
+    try {
+      expect((await after.currentUser()).id).toBe(vic.id);
+      expect(await after.vaultStatus()).toBe('key-lost');
+      await expect(after.switchUser(ada.id, 'correct horse')).rejects.toMatchObject({
+        name: 'VaultError',
+        reason: 'VAULT_KEY_LOST',
+      });
+
+      await after.resetVault();
+
+      expect(await after.vaultStatus()).toBe('ok');
+      expect(await after.hasProfilePassword(ada.id)).toBe(false);
+      expect((await after.switchUser(ada.id)).id).toBe(ada.id);
+      await after.switchUser('local-admin');
+      expect(await after.connections.get('c1')).toMatchObject({ name: 'Prod', password: null });
+    } finally {
+      await after.close();
+    }
+  });
+
+  it('a vault that opens is reset only by an admin, and every password goes with it', async () => {
+    const vic = await ctx.storage.users.create({ username: 'vic', role: 'viewer' });
+    await ctx.storage.saveConnection(prod);
+    await ctx.storage.setProfilePassword(vic.id, 'pw');
+    await ctx.storage.switchUser(vic.id, 'pw');
+
+    await expect(ctx.storage.resetVault()).rejects.toBeInstanceOf(PermissionError);
+    expect(await ctx.storage.hasProfilePassword(vic.id)).toBe(true);
+
+    await ctx.storage.switchUser('local-admin');
+    const events: ChangeEvent[] = [];
+    ctx.storage.subscribe((event) => events.push(event));
+    await ctx.storage.resetVault();
+
+    expect(await ctx.storage.hasProfilePassword(vic.id)).toBe(false);
+    expect((await ctx.storage.connections.get('c1'))?.password).toBeNull();
+    expect(events.map((e) => e.table).sort()).toEqual(['connections', 'platform_users']);
+  });
+});
+
+describe('legacyImportReport()', () => {
+  const legacyHistory = JSON.stringify([
+    {
+      id: 'old-h1',
+      connectionId: 'c1',
+      query: 'select 1',
+      executionTime: 1,
+      status: 'success',
+      executedAt: '2025-01-01T00:00:00.000Z',
+    },
+  ]);
+
+  it('is null when there was never anything to import', async () => {
+    expect(await ctx.storage.legacyImportReport()).toBeNull();
+  });
+
+  it('gives the last import’s report, also in a later open that imported nothing', async () => {
+    const localStorage = new MemoryKeyValueStore();
+    localStorage.setItem(LEGACY_KEYS.history, legacyHistory);
+    const first = testStorage(ctx.database, { localStorage }).storage;
+    const report = await first.legacyImportReport();
+    await first.close();
+
+    const later = testStorage(ctx.database, { localStorage }).storage;
+    try {
+      expect(report).toMatchObject({
+        imported: { history: 1, total: 1 },
+        legacyKeysRemoved: true,
+      });
+      expect(await later.legacyImportReport()).toEqual(report);
+    } finally {
+      await later.close();
+    }
+  });
+
+  it('is null when the stored report cannot be read, and opening works all the same', async () => {
+    for (const damaged of ['{broken', '{"userId": 42}', 'null']) {
+      const localStorage = new MemoryKeyValueStore();
+      localStorage.setItem(LEGACY_REPORT_KEY, damaged);
+      const storage = testStorage(ctx.database, { localStorage }).storage;
+      try {
+        expect((await storage.open()).legacyImport).toBeNull();
+        expect(await storage.legacyImportReport()).toBeNull();
+      } finally {
+        await storage.close();
+      }
+    }
   });
 });

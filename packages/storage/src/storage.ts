@@ -2,9 +2,15 @@ import type { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { ChangeFeed, type ChangeListener } from './changes.ts';
 import { openNodeDatabase } from './client/open-node.ts';
-import type { DatabaseHandle, StorageLocation } from './client/types.ts';
+import { estimateStorage, requestPersistentStorage } from './client/persistence.ts';
+import type { DatabaseHandle, StorageEstimate, StorageLocation } from './client/types.ts';
 import { NotFoundError, PermissionError, StorageUnavailableError } from './errors.ts';
-import { type ImportReport, importLegacyLocalStorage, LEGACY_KEYS } from './legacy/import.ts';
+import {
+  type ImportReport,
+  importLegacyLocalStorage,
+  LEGACY_KEYS,
+  readLegacyImportReport,
+} from './legacy/import.ts';
 import { toLegacyConnection, toLegacyHistoryItem, toLegacySavedQuery } from './legacy/mappers.ts';
 import type { LegacyStorage } from './legacy/types.ts';
 import type { Actor } from './permissions.ts';
@@ -16,6 +22,9 @@ import { PreferencesRepository } from './repositories/preferences.ts';
 import { SavedQueriesRepository } from './repositories/saved-queries.ts';
 import { SyncConfigRepository } from './repositories/sync-config.ts';
 import { type UserRecord, UsersRepository } from './repositories/users.ts';
+import { exportPlatformData } from './transfer/export.ts';
+import type { PlatformExport } from './transfer/format.ts';
+import { importPlatformData, type TransferReport } from './transfer/import.ts';
 import {
   type CryptoKeyStore,
   IndexedDbCryptoKeyStore,
@@ -24,6 +33,7 @@ import {
   MemoryKeyValueStore,
   Vault,
   VaultError,
+  type VaultStatus,
 } from './vault/index.ts';
 
 /** The profile that exists before anyone sets up users, so the legacy API works at once. */
@@ -62,6 +72,11 @@ export interface StorageStatus {
   legacyImport: ImportReport | null;
 }
 
+/** Where the data lives, how much room the origin uses and has, and whether it may be evicted. */
+export interface StorageUsage extends StorageEstimate {
+  location: StorageLocation;
+}
+
 export interface Repositories {
   users: UsersRepository;
   history: HistoryRepository;
@@ -89,6 +104,29 @@ export interface PlatformStorage extends LegacyStorage, LazyRepositories {
   /** Sets (or with null removes) a profile's password: one's own, or anyone's as an admin. */
   setProfilePassword(userId: string, password: string | null): Promise<void>;
   hasProfilePassword(userId: string): Promise<boolean>;
+  /**
+   * The platform data as one JSON document, without any secret: an admin's has every profile
+   * and all their data, anyone else's their own profile and data. One consistent snapshot.
+   */
+  exportData(): Promise<PlatformExport>;
+  /**
+   * Merges an `exportData()` document (parsed JSON) into this database. Validates all of it
+   * first (`ValidationError`), then applies all of it in one transaction or nothing.
+   */
+  importData(document: unknown): Promise<TransferReport>;
+  /** Usage, quota and persistence of this origin's storage; nulls where the runtime can't say. */
+  estimate(): Promise<StorageUsage>;
+  /** Asks the browser not to evict the data; false where it says no or cannot be asked. */
+  requestPersistence(): Promise<boolean>;
+  /** Whether the password vault can open what it holds. */
+  vaultStatus(): Promise<VaultStatus>;
+  /**
+   * Forgets every profile password and connection secret, for every profile. Admins may always;
+   * anyone may once the vault is `key-lost` or `corrupt`, since its secrets are gone anyway.
+   */
+  resetVault(): Promise<void>;
+  /** The report of the last import of the old studio's data (any open, not only this one). */
+  legacyImportReport(): Promise<ImportReport | null>;
   /** Listen for changes to platform data, from this tab or others. Returns unsubscribe. */
   subscribe(listener: ChangeListener): () => void;
   /** Resolves when everything written so far is durable. */
@@ -98,6 +136,7 @@ export interface PlatformStorage extends LegacyStorage, LazyRepositories {
 
 interface Opened {
   handle: DatabaseHandle;
+  ctx: RepositoryContext;
   repos: Repositories;
   vault: Vault;
   status: StorageStatus;
@@ -256,6 +295,7 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
       }
       return {
         handle,
+        ctx,
         repos,
         vault,
         status: { location: handle.location, warnings, legacyImport },
@@ -407,6 +447,53 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
     async deleteSavedQuery(id) {
       const { repos } = await ready();
       await repos.savedQueries.delete(id);
+    },
+
+    async exportData() {
+      const { ctx } = await ready();
+      return exportPlatformData(ctx.db, currentActor());
+    },
+
+    async importData(document) {
+      const { ctx, repos } = await ready();
+      const { report, changed } = await importPlatformData(ctx.db, currentActor(), document);
+      if (changed.includes('platform_users')) {
+        // The import wrote preferences and maybe roles behind the repositories' backs.
+        repos.preferences.invalidate();
+        await refreshActor(repos);
+      }
+      for (const table of changed) ctx.changed(table);
+      return report;
+    },
+
+    async estimate() {
+      const { handle } = await ready();
+      return { location: handle.location, ...(await estimateStorage()) };
+    },
+
+    // Not waiting for the open: Firefox asks the user only within the click that called this.
+    requestPersistence: () => requestPersistentStorage(),
+
+    async vaultStatus() {
+      const { vault, status } = await ready();
+      // The vault in use is a stand-in in memory; the real one is out of reach, not healthy.
+      if (status.warnings.some((w) => w.code === 'vault-memory-fallback')) return 'unavailable';
+      return vault.check();
+    },
+
+    async resetVault() {
+      const { vault, ctx } = await ready();
+      const health = await vault.check();
+      if (health !== 'key-lost' && health !== 'corrupt') assertCan(currentActor(), 'vault.reset');
+      await vault.reset();
+      // Connections lost their passwords and profiles theirs: other tabs should re-read both.
+      ctx.changed('connections');
+      ctx.changed('platform_users');
+    },
+
+    async legacyImportReport() {
+      await ready();
+      return readLegacyImportReport(kv);
     },
 
     subscribe: (listener) => feed.subscribe(listener),

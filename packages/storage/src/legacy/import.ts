@@ -1,7 +1,7 @@
 import { connections, queryLogs, savedQueries } from '@platform/schema/browser';
 import { inArray } from 'drizzle-orm';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { connectionFields } from '../repositories/connections.ts';
 import { toHistoryRow } from '../repositories/history.ts';
@@ -45,6 +45,44 @@ export interface ImportReport {
   skipped: SkippedItem[];
   /** True when the legacy keys were verified in the database, backed up and removed. */
   legacyKeysRemoved: boolean;
+}
+
+const count = z.number().int().min(0);
+const storedReport = z.object({
+  userId: z.string(),
+  finishedAt: z.string(),
+  imported: z.object({
+    connections: count,
+    history: count,
+    savedQueries: count,
+    total: count,
+  }),
+  alreadyPresent: count,
+  skipped: z.array(
+    z.object({
+      key: z.string(),
+      index: z.number().int().nullable(),
+      id: z.string().nullable(),
+      reason: z.string(),
+    }),
+  ),
+  legacyKeysRemoved: z.boolean(),
+}) satisfies z.ZodType<ImportReport>;
+
+/**
+ * The report the last import left in `storage`, from this open or an earlier one; null when
+ * there is none or it cannot be read (damaged, or written by another version): it is only a
+ * record, and never worth failing for.
+ */
+export function readLegacyImportReport(storage: KeyValueStore): ImportReport | null {
+  try {
+    const raw = storage.getItem(LEGACY_REPORT_KEY);
+    if (raw === null) return null;
+    const report = storedReport.safeParse(JSON.parse(raw));
+    return report.success ? report.data : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Only what the vault must offer the import. */
@@ -129,10 +167,7 @@ export async function importLegacyLocalStorage(
 ): Promise<ImportReport | null> {
   const { storage, db, userId, vault } = options;
   const present = (Object.values(LEGACY_KEYS) as string[]).some((k) => storage.getItem(k) !== null);
-  if (!present) {
-    const previous = storage.getItem(LEGACY_REPORT_KEY);
-    return previous ? (JSON.parse(previous) as ImportReport) : null;
-  }
+  if (!present) return readLegacyImportReport(storage);
 
   const skipped: SkippedItem[] = [];
   const history = validItems(

@@ -2,25 +2,12 @@ import { platformUsers } from '@platform/schema/browser';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { DEFAULT_HISTORY_RETENTION, LIMITS } from '../limits.ts';
+import { mergePatch } from '../merge-patch.ts';
 import { assertCan } from '../permissions.ts';
 import { type HistoryRetention, jsonObject, knownPreferences, parse } from '../validation.ts';
 import type { RepositoryContext } from './context.ts';
 
 export type Preferences = Record<string, unknown>;
-
-/** RFC 7386 JSON Merge Patch: objects merge key by key, `null` removes, anything else replaces. */
-export function mergePatch(target: unknown, patch: unknown): unknown {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  const result: Record<string, unknown> =
-    target !== null && typeof target === 'object' && !Array.isArray(target)
-      ? { ...(target as Record<string, unknown>) }
-      : {};
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete result[key];
-    else result[key] = mergePatch(result[key], value);
-  }
-  return result;
-}
 
 /**
  * The current user's preferences document (JSONB). Known keys are validated; unknown keys are

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../limits.ts';
+import { mergePatch } from '../merge-patch.ts';
 import { useTestStorage } from '../test-support/shared-database.ts';
-import { mergePatch } from './preferences.ts';
 
 const ctx = useTestStorage();
 

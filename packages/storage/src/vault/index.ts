@@ -17,4 +17,5 @@ export {
   VaultError,
   type VaultErrorCode,
   type VaultOptions,
+  type VaultStatus,
 } from './vault.ts';

@@ -539,3 +539,71 @@ describe('the vault', () => {
     expect(await vault.verifyProfilePassword('u', 'x'.repeat(1_025))).toBe(false);
   });
 });
+
+describe('vault.check()', () => {
+  it('is ok when empty, and when every entry opens', async () => {
+    const { vault } = await openVault();
+    expect(await vault.check()).toBe('ok');
+
+    await vault.setConnectionSecrets('u1', 'c1', { password: 'a' });
+    await vault.setProfilePassword('u1', 'pw');
+
+    expect(await vault.check()).toBe('ok');
+  });
+
+  it('is key-lost when the key store was cleared but the entries survived', async () => {
+    const storage = new MemoryKeyValueStore();
+    const keys = new MemoryCryptoKeyStore();
+    const { vault } = await openVault(storage, keys);
+    await vault.setProfilePassword('u1', 'pw');
+
+    await keys.clear();
+    const { vault: reopened } = await openVault(storage, keys);
+
+    expect(await reopened.check()).toBe('key-lost');
+    await reopened.reset();
+    expect(await reopened.check()).toBe('ok');
+  });
+
+  it('is ok in a tab that still holds the old key after another tab reset the vault', async () => {
+    const storage = new MemoryKeyValueStore();
+    const keys = new MemoryCryptoKeyStore();
+    const { vault: first } = await openVault(storage, keys);
+    const { vault: second } = await openVault(storage, keys);
+    await second.reset();
+    await second.setConnectionSecrets('u1', 'c1', { password: 'new' });
+
+    expect(await first.check()).toBe('ok');
+  });
+
+  it('is corrupt when the document or an entry is damaged', async () => {
+    const storage = new MemoryKeyValueStore();
+    storage.setItem(STORAGE_KEY, '{broken');
+    expect(await (await openVault(storage)).vault.check()).toBe('corrupt');
+
+    const { vault, storage: other } = await openVault();
+    await vault.setConnectionSecrets('u', 'good', { password: 'g' });
+    const doc = stored(other);
+    other.setItem(
+      STORAGE_KEY,
+      JSON.stringify({ v: 1, entries: { ...doc.entries, 'conn:u:bad': { iv: 42, ct: 'x' } } }),
+    );
+    expect(await vault.check()).toBe('corrupt');
+  });
+
+  it('is unavailable when localStorage refuses to be read, and does not throw', async () => {
+    const { vault } = await openVault(new BlockedStore());
+
+    expect(await vault.check()).toBe('unavailable');
+  });
+
+  it('changes nothing it checks', async () => {
+    const { vault, storage } = await openVault();
+    await vault.setConnectionSecrets('u1', 'c1', { password: 'a' });
+    const before = storage.getItem(STORAGE_KEY);
+
+    await vault.check();
+
+    expect(storage.getItem(STORAGE_KEY)).toBe(before);
+  });
+});

@@ -35,6 +35,13 @@ export class VaultError extends StorageError {
   }
 }
 
+/**
+ * What `Vault.check()` found. `key-lost`: entries exist that the key cannot open (the key store
+ * was cleared while localStorage survived); `corrupt`: the document or an entry is damaged;
+ * `unavailable`: the browser refuses the vault its storage. Reset cures the first two.
+ */
+export type VaultStatus = 'ok' | 'key-lost' | 'corrupt' | 'unavailable';
+
 export interface ConnectionSecrets {
   password: string | null;
   connectionStringPassword: string | null;
@@ -103,6 +110,15 @@ function isSealed(value: unknown): value is Sealed {
   return (
     typeof v === 'object' && v !== null && typeof v.iv === 'string' && typeof v.ct === 'string'
   );
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function generateKey(): Promise<CryptoKey> {
@@ -279,6 +295,37 @@ export class Vault {
       );
     }
     return { sealed, plain };
+  }
+
+  /**
+   * Opens every entry once, without keeping any plaintext, to tell the studio whether the
+   * secrets are readable. A decryption per entry: well under a millisecond each.
+   */
+  async check(): Promise<VaultStatus> {
+    try {
+      const entries = this.#read();
+      let reloaded = false;
+      for (const [name, sealed] of Object.entries(entries)) {
+        if (!isSealed(sealed)) return 'corrupt';
+        let plain = await this.#decrypt(name, sealed, this.#key);
+        if (plain === null && !reloaded) {
+          // Another tab may have reset the vault since this one loaded its key.
+          reloaded = true;
+          const stored = await keyStoreCall(() => this.keys.load());
+          if (stored && stored !== this.#key) {
+            plain = await this.#decrypt(name, sealed, stored);
+            if (plain !== null) this.#key = stored;
+          }
+        }
+        if (plain === null) return 'key-lost';
+        if (name.startsWith('conn:') && !isJson(plain)) return 'corrupt';
+      }
+      return 'ok';
+    } catch (error) {
+      if (error instanceof VaultError && error.reason === 'VAULT_CORRUPT') return 'corrupt';
+      if (error instanceof VaultError && error.reason === 'VAULT_UNAVAILABLE') return 'unavailable';
+      throw error;
+    }
   }
 
   /**
