@@ -177,6 +177,8 @@ describe('the studio, built and served by apps/server', () => {
             executedAt: '2024-03-01T10:00:00.000Z',
             errorMessage: 'relation "legacy_missing" does not exist',
           },
+          // Damaged by hand or by an old bug: no query text. Skipped, and the report says why.
+          { id: 'legacy-broken', status: 'success', executedAt: '2024-03-03T10:00:00.000Z' },
         ]),
       );
       localStorage.setItem(
@@ -210,6 +212,23 @@ describe('the studio, built and served by apps/server', () => {
     expect(
       await page.locator('select[aria-label="Connection"] option').allTextContents(),
     ).toContain('Legacy warehouse');
+
+    // What came over and what did not, said once, with the details on the storage page.
+    const notice = page.getByTestId('legacy-import-notice');
+    expect(await notice.textContent()).toContain(
+      '2 history entries, 1 saved queries, 1 connections; 1 skipped',
+    );
+    await notice.getByRole('link', { name: 'Details' }).click();
+    const report = page.getByTestId('legacy-report');
+    await report.waitFor({ timeout: 30_000 });
+    const skipped = await page.getByTestId('legacy-skipped').allTextContents();
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]).toContain('history entry');
+    expect(skipped[0]).toContain('#3');
+    expect(skipped[0]).toContain('legacy-broken');
+    expect(skipped[0]).toContain('query');
+    expect(await report.textContent()).toContain('backed up in localStorage and removed');
+    expect(await page.getByTestId('legacy-import-notice').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 

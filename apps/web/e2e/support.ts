@@ -13,8 +13,18 @@ import { expect } from 'vitest';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
 
-/** `docs/screenshots` at the repository root: the README's pictures, refreshed by each run. */
-export const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+/**
+ * Where the specs' screenshots go: `docs/screenshots` (the README's pictures) when
+ * `UPDATE_SCREENSHOTS=1`, else the ignored `.tmp/screenshots`, so a test run leaves the tree clean.
+ */
+export const SCREENSHOTS = fileURLToPath(
+  new URL(
+    process.env.UPDATE_SCREENSHOTS === '1'
+      ? '../../../docs/screenshots/'
+      : '../../../.tmp/screenshots/',
+    import.meta.url,
+  ),
+);
 
 /** PGlite's first open into OPFS takes 20–60 s on slow machines: wait generously, never time it. */
 export const STORAGE_TIMEOUT = 150_000;
@@ -86,7 +96,6 @@ export function blankPageUrl(studio: Studio): string {
   return `${studio.url}/api/e2e-blank`;
 }
 
-/** Opens the studio and waits until its platform storage is ready. */
 /** Uncaught errors of the page, to assert there were none. */
 export function pageErrors(page: Page): string[] {
   const errors: string[] = [];
@@ -94,9 +103,11 @@ export function pageErrors(page: Page): string[] {
   return errors;
 }
 
+/** Opens the studio and waits until its platform storage is ready. */
 export async function openStudio(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await page.locator('.cm-content').waitFor({ timeout: 30_000 });
+  // Attached, not visible: on another page than the workbench the editor is there but hidden.
+  await page.locator('.cm-content').waitFor({ state: 'attached', timeout: 30_000 });
   await waitForStorage(page);
 }
 
@@ -112,6 +123,8 @@ export async function waitForStorage(page: Page): Promise<void> {
 /** Replaces the active tab's SQL and runs it with Ctrl+Enter. */
 export async function runSql(page: Page, sql: string): Promise<void> {
   const editor = page.locator('.cm-content');
+  // Focusing a hidden element does nothing: after a page change the workbench shows a render later.
+  await editor.waitFor({ state: 'visible' });
   // Focus without a click: an open completion list may cover the editor.
   await editor.focus();
   await page.keyboard.press('Control+a');

@@ -1,5 +1,14 @@
 import type { HistoryEntry, SavedQueryRecord } from '@platform/storage';
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import {
+  lazy,
+  Suspense,
+  useCallback,
+  useEffect,
+  useMemo,
+  useReducer,
+  useRef,
+  useState,
+} from 'react';
 import { ConnectionForm } from './connections/ConnectionForm.tsx';
 import { DEMO_CONNECTION } from './connections/types.ts';
 import { useConnections } from './connections/useConnections.ts';
@@ -15,9 +24,31 @@ import { SaveDialog, type SaveDraft } from './saved/SaveDialog.tsx';
 import { SavedPanel } from './saved/SavedPanel.tsx';
 import { tabShowing } from './saved/savedState.ts';
 import { Header, StorageBanner } from './shell/Header.tsx';
+import { type Page, usePage } from './shell/route.ts';
 import { useStorage } from './storage/StorageContext.tsx';
 import { TabBar } from './tabs/TabBar.tsx';
 import { initialTabs, tabsReducer } from './tabs/tabsState.ts';
+
+// The pages beside the workbench load when first opened: they are not needed to type a query.
+const ProfilesPage = lazy(() =>
+  import('./profiles/ProfilesPage.tsx').then((m) => ({ default: m.ProfilesPage })),
+);
+const SettingsPage = lazy(() =>
+  import('./settings/SettingsPage.tsx').then((m) => ({ default: m.SettingsPage })),
+);
+const StoragePage = lazy(() =>
+  import('./storage-page/StoragePage.tsx').then((m) => ({ default: m.StoragePage })),
+);
+
+function OtherPage({ page }: { page: Exclude<Page, 'workbench'> }) {
+  return (
+    <Suspense fallback={<div className="page panel-note">Loading…</div>}>
+      {page === 'profiles' && <ProfilesPage />}
+      {page === 'settings' && <SettingsPage />}
+      {page === 'storage' && <StoragePage />}
+    </Suspense>
+  );
+}
 
 interface TabRun {
   running: boolean;
@@ -38,6 +69,9 @@ interface SaveRequest {
 
 export function App() {
   const storageState = useStorage();
+  const page = usePage();
+  const pageRef = useRef(page);
+  pageRef.current = page;
   const connections = useConnections();
   const [tabs, dispatch] = useReducer(tabsReducer, undefined, () =>
     initialTabs(crypto.randomUUID(), DEMO_CONNECTION.id, STARTER_SQL),
@@ -150,7 +184,7 @@ export function App() {
     const onKey = (event: KeyboardEvent) => {
       if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 's') {
         event.preventDefault();
-        void saveActiveTab();
+        if (pageRef.current === 'workbench') void saveActiveTab();
       }
     };
     window.addEventListener('keydown', onKey, true);
@@ -175,7 +209,7 @@ export function App() {
 
   return (
     <div className="app">
-      <Header />
+      <Header page={page} />
       <StorageBanner />
       {notice && (
         <div className="banner banner-warn" role="alert">
@@ -185,7 +219,9 @@ export function App() {
           </button>
         </div>
       )}
-      <div className="workspace">
+      {page !== 'workbench' && <OtherPage page={page} />}
+      {/* Hidden, not unmounted, on the other pages: tabs, undo history and results stay. */}
+      <div className="workspace" hidden={page !== 'workbench'}>
         <aside className="sidebar">
           <div className="sidebar-tabs" role="tablist">
             <button
@@ -209,6 +245,7 @@ export function App() {
           </div>
           {sidebar === 'history' ? (
             <HistoryPanel
+              connections={connections}
               onOpen={(entry: HistoryEntry) =>
                 openInNewTab(
                   entry.query,

@@ -1,16 +1,22 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
-import { StorageProvider } from './storage/StorageContext.tsx';
+import { StorageProvider, useStorageActions } from './storage/StorageContext.tsx';
 import './styles.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 
+/** A profile switch starts a fresh workspace: nothing of the previous profile stays on screen. */
+function ProfileWorkspace() {
+  const { profileEpoch } = useStorageActions();
+  return <App key={profileEpoch} />;
+}
+
 createRoot(root).render(
   <StrictMode>
     <StorageProvider>
-      <App />
+      <ProfileWorkspace />
     </StorageProvider>
   </StrictMode>,
 );

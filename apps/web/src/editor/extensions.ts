@@ -43,7 +43,11 @@ const highlight = HighlightStyle.define([
 ]);
 
 const theme = EditorView.theme({
-  '&': { height: '100%', fontSize: '13px', backgroundColor: 'var(--editor-bg)' },
+  '&': {
+    height: '100%',
+    fontSize: 'var(--editor-font-size, 13px)',
+    backgroundColor: 'var(--editor-bg)',
+  },
   '.cm-scroller': { fontFamily: 'var(--font-mono)', lineHeight: '1.5' },
   '.cm-content': { caretColor: 'var(--text)' },
   '.cm-gutters': {

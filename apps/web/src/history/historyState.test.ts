@@ -1,6 +1,12 @@
 import type { HistoryEntry } from '@platform/storage';
 import { describe, expect, it } from 'vitest';
-import { historyReducer, initialHistoryState, PAGE_SIZE, pageRequest } from './historyState.ts';
+import {
+  historyReducer,
+  initialHistoryState,
+  isFiltered,
+  PAGE_SIZE,
+  pageRequest,
+} from './historyState.ts';
 
 const entry = (id: string): HistoryEntry => ({
   id,
@@ -74,6 +80,42 @@ describe('historyReducer', () => {
       search: 'orders',
       status: 'error',
     });
+  });
+
+  it('filters by connection and by a time range ending now', () => {
+    const now = new Date('2026-11-25T12:00:00Z');
+    const s = historyReducer(initialHistoryState, {
+      type: 'filters',
+      filters: { connectionId: 'conn-1', range: 'day' },
+    });
+    expect(pageRequest(s, true, now)).toEqual({
+      limit: PAGE_SIZE,
+      cursor: null,
+      connectionId: 'conn-1',
+      from: new Date('2026-11-24T12:00:00Z'),
+    });
+    expect(isFiltered(s.filters)).toBe(true);
+    expect(isFiltered(initialHistoryState.filters)).toBe(false);
+  });
+
+  it('takes a custom range in local time, the "to" minute included whole', () => {
+    const s = historyReducer(initialHistoryState, {
+      type: 'filters',
+      filters: { range: 'custom', from: '2026-11-01T08:00', to: '2026-11-02T17:30' },
+    });
+    const request = pageRequest(s, true);
+    expect(request.from).toEqual(new Date(2026, 10, 1, 8, 0));
+    expect(request.to).toEqual(new Date(2026, 10, 2, 17, 30, 59, 999));
+  });
+
+  it('leaves a custom bound open when it is empty or not a date', () => {
+    const s = historyReducer(initialHistoryState, {
+      type: 'filters',
+      filters: { range: 'custom', from: '', to: 'garbage' },
+    });
+    const request = pageRequest(s, true);
+    expect(request).not.toHaveProperty('from');
+    expect(request).not.toHaveProperty('to');
   });
 
   it('refreshes as many entries as are shown, keeping them until the new page lands', () => {

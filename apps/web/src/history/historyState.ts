@@ -2,9 +2,25 @@ import type { HistoryEntry } from '@platform/storage';
 
 export type StatusFilter = 'all' | 'success' | 'error';
 
+/** Time ranges offered by the panel; `custom` uses `from`/`to` (datetime-local values). */
+export type TimeRange = 'any' | 'hour' | 'day' | 'week' | 'month' | 'custom';
+
+const RANGE_MS: Record<Exclude<TimeRange, 'any' | 'custom'>, number> = {
+  hour: 3_600_000,
+  day: 86_400_000,
+  week: 7 * 86_400_000,
+  month: 30 * 86_400_000,
+};
+
 export interface HistoryFilters {
   search: string;
   status: StatusFilter;
+  /** A connection id, or `all`. */
+  connectionId: string;
+  range: TimeRange;
+  /** `YYYY-MM-DDTHH:mm` in local time, as an `<input type="datetime-local">` gives it; '' for open. */
+  from: string;
+  to: string;
 }
 
 /**
@@ -43,7 +59,7 @@ export type HistoryAction =
 export const PAGE_SIZE = 50;
 
 export const initialHistoryState: HistoryListState = {
-  filters: { search: '', status: 'all' },
+  filters: { search: '', status: 'all', connectionId: 'all', range: 'any', from: '', to: '' },
   items: [],
   cursor: null,
   done: false,
@@ -93,14 +109,48 @@ function dedupe(items: HistoryEntry[]): HistoryEntry[] {
   });
 }
 
+/** Whether any filter narrows the list (the empty state then says "no matching"). */
+export function isFiltered(filters: HistoryFilters): boolean {
+  return (
+    filters.search.trim() !== '' ||
+    filters.status !== 'all' ||
+    filters.connectionId !== 'all' ||
+    filters.range !== 'any'
+  );
+}
+
+/** A datetime-local value as a Date in local time; null when empty or not a date. */
+function localTime(value: string): Date | null {
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** The inclusive time bounds a range stands for, relative to `now` for the "last …" ones. */
+export function timeBounds(filters: HistoryFilters, now: Date): { from?: Date; to?: Date } {
+  if (filters.range === 'any') return {};
+  if (filters.range === 'custom') {
+    const from = localTime(filters.from);
+    // A "to" minute includes that whole minute, as people read it.
+    const to = localTime(filters.to);
+    return {
+      ...(from ? { from } : {}),
+      ...(to ? { to: new Date(to.getTime() + 59_999) } : {}),
+    };
+  }
+  return { from: new Date(now.getTime() - RANGE_MS[filters.range]) };
+}
+
 /** The `history.list` request for the next page (or, with `refresh`, the first again). */
-export function pageRequest(state: HistoryListState, refresh: boolean) {
-  const { search, status } = state.filters;
+export function pageRequest(state: HistoryListState, refresh: boolean, now = new Date()) {
+  const { search, status, connectionId } = state.filters;
   return {
     // A refresh reloads as many entries as are shown, so the list does not jump back to 50.
     limit: refresh ? Math.min(500, Math.max(PAGE_SIZE, state.items.length)) : PAGE_SIZE,
     cursor: refresh ? null : state.cursor,
     ...(search.trim() ? { search: search.trim() } : {}),
     ...(status !== 'all' ? { status } : {}),
+    ...(connectionId !== 'all' ? { connectionId } : {}),
+    ...timeBounds(state.filters, now),
   };
 }

@@ -1,6 +1,16 @@
 import type { StorageStatus } from '@platform/storage';
+import { useState } from 'react';
+import { ProfileSwitcher } from '../profiles/ProfileSwitcher.tsx';
 import { useStorage } from '../storage/StorageContext.tsx';
-import { type Theme, useTheme } from './theme.ts';
+import { hashFor, type Page } from './route.ts';
+import { useAppearance } from './theme.ts';
+
+const NAV: { page: Page; label: string }[] = [
+  { page: 'workbench', label: 'Workbench' },
+  { page: 'profiles', label: 'Profiles' },
+  { page: 'settings', label: 'Settings' },
+  { page: 'storage', label: 'Storage' },
+];
 
 const KIND_LABEL: Record<StorageStatus['location']['kind'], string> = {
   opfs: 'OPFS',
@@ -47,24 +57,29 @@ function StorageChip() {
   );
 }
 
-export function Header() {
-  const state = useStorage();
-  const [theme, setTheme] = useTheme();
-  const next: Theme = theme === 'dark' ? 'light' : 'dark';
+export function Header({ page }: { page: Page }) {
+  const { theme, setTheme } = useAppearance();
+  const next = theme === 'dark' ? 'light' : 'dark';
   return (
     <header className="app-header">
       <span className="app-name">SQL Studio</span>
+      <nav className="app-nav" aria-label="Pages">
+        {NAV.map((n) => (
+          <a
+            key={n.page}
+            href={hashFor(n.page)}
+            className={n.page === page ? 'active' : ''}
+            aria-current={n.page === page ? 'page' : undefined}
+          >
+            {n.label}
+          </a>
+        ))}
+      </nav>
       <span className="spacer" />
-      <span className="profile" data-testid="profile">
-        {state.phase === 'ready' ? (
-          <>
-            {state.user.username} <span className="role">{state.user.role}</span>
-          </>
-        ) : (
-          <span className="muted">profile…</span>
-        )}
-      </span>
-      <StorageChip />
+      <ProfileSwitcher />
+      <a href={hashFor('storage')} className="chip-link">
+        <StorageChip />
+      </a>
       <button
         type="button"
         className="icon-button"
@@ -74,6 +89,49 @@ export function Header() {
         {theme === 'dark' ? '☀' : '☾'}
       </button>
     </header>
+  );
+}
+
+const SEEN_KEY = 'studio-legacy-report-seen';
+
+/** After the old studio's data was imported on this open: what came over, once, until dismissed. */
+function LegacyImportNotice() {
+  const state = useStorage();
+  const report = state.phase === 'ready' ? state.status.legacyImport : null;
+  const [seen, setSeen] = useState(() => {
+    try {
+      return localStorage.getItem(SEEN_KEY);
+    } catch {
+      return null;
+    }
+  });
+  if (!report || seen === report.finishedAt) return null;
+  if (report.imported.total === 0 && report.skipped.length === 0) return null;
+  const dismiss = () => {
+    setSeen(report.finishedAt);
+    try {
+      localStorage.setItem(SEEN_KEY, report.finishedAt);
+    } catch {
+      // Shown again next time; harmless.
+    }
+  };
+  const { imported, skipped } = report;
+  return (
+    <div
+      className={`banner ${skipped.length > 0 ? 'banner-warn' : 'banner-info'}`}
+      role="status"
+      data-testid="legacy-import-notice"
+    >
+      Your data from the previous version was imported: {imported.history} history entries,{' '}
+      {imported.savedQueries} saved queries, {imported.connections} connections
+      {skipped.length > 0 && `; ${skipped.length} skipped`}.{' '}
+      <a href={hashFor('storage')} onClick={dismiss}>
+        Details
+      </a>{' '}
+      <button type="button" className="link" onClick={dismiss}>
+        Dismiss
+      </button>
+    </div>
   );
 }
 
@@ -87,12 +145,17 @@ export function StorageBanner() {
       </div>
     );
   }
-  if (state.phase !== 'ready' || state.status.warnings.length === 0) return null;
+  if (state.phase !== 'ready') return null;
   return (
-    <div className="banner banner-warn" role="alert" data-testid="storage-warnings">
-      {state.status.warnings.map((w) => (
-        <div key={w.code}>{w.message}</div>
-      ))}
-    </div>
+    <>
+      {state.status.warnings.length > 0 && (
+        <div className="banner banner-warn" role="alert" data-testid="storage-warnings">
+          {state.status.warnings.map((w) => (
+            <div key={w.code}>{w.message}</div>
+          ))}
+        </div>
+      )}
+      <LegacyImportNotice />
+    </>
   );
 }

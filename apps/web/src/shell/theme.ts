@@ -1,30 +1,84 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { DEFAULT_PREFERENCES, readPreferences, type ThemeChoice } from '../settings/preferences.ts';
+import { useStorage, useStorageActions } from '../storage/StorageContext.tsx';
 
 export type Theme = 'light' | 'dark';
 
-const KEY = 'studio-theme';
+/**
+ * The last applied appearance, cached in localStorage: the profile's preferences are in PGlite,
+ * which opens seconds after the first paint, and the page must not flash the wrong colours.
+ */
+const CACHE_KEY = 'studio-appearance';
 
-/** Read synchronously so the first paint already has the right colours. */
-function initialTheme(): Theme {
-  try {
-    const saved = localStorage.getItem(KEY);
-    if (saved === 'light' || saved === 'dark') return saved;
-  } catch {
-    // localStorage can throw in some private modes: fall back to the system preference.
-  }
-  return window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+interface Appearance {
+  theme: ThemeChoice;
+  editorFontSize: number;
 }
 
-/** The theme lives on `<html data-theme>`; CSS variables do the rest. */
-export function useTheme(): [Theme, (theme: Theme) => void] {
-  const [theme, setTheme] = useState<Theme>(initialTheme);
-  useEffect(() => {
-    document.documentElement.dataset.theme = theme;
-    try {
-      localStorage.setItem(KEY, theme);
-    } catch {
-      // Not persisted; the theme still applies to this page.
+function cachedAppearance(): Appearance {
+  try {
+    const raw = localStorage.getItem(CACHE_KEY);
+    if (raw) {
+      const { theme, editorFontSize } = readPreferences(JSON.parse(raw) as Record<string, unknown>);
+      return { theme, editorFontSize };
     }
-  }, [theme]);
-  return [theme, setTheme];
+  } catch {
+    // Unreadable or no localStorage (some private modes): the defaults will do.
+  }
+  return { theme: DEFAULT_PREFERENCES.theme, editorFontSize: DEFAULT_PREFERENCES.editorFontSize };
+}
+
+const systemDark = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
+
+export function resolveTheme(choice: ThemeChoice, prefersDark: boolean): Theme {
+  if (choice === 'system') return prefersDark ? 'dark' : 'light';
+  return choice;
+}
+
+/**
+ * Applies the profile's theme and editor font size to the page (`<html data-theme>` and a CSS
+ * variable) and follows the system theme when the choice is "system". Returns the theme in
+ * effect and a setter that stores the choice in the profile's preferences.
+ */
+export function useAppearance(): { theme: Theme; setTheme(choice: ThemeChoice): void } {
+  const state = useStorage();
+  const { updatePreferences } = useStorageActions();
+  const [local, setLocal] = useState<Appearance>(cachedAppearance);
+  const [prefersDark, setPrefersDark] = useState(systemDark);
+
+  // Once storage is open, the profile's preferences are the truth (and a profile switch changes them).
+  const stored = state.phase === 'ready' ? readPreferences(state.preferences) : null;
+  const theme = stored?.theme ?? local.theme;
+  const editorFontSize = stored?.editorFontSize ?? local.editorFontSize;
+
+  useEffect(() => {
+    const query = window.matchMedia?.('(prefers-color-scheme: dark)');
+    if (!query) return;
+    const onChange = () => setPrefersDark(query.matches);
+    query.addEventListener('change', onChange);
+    return () => query.removeEventListener('change', onChange);
+  }, []);
+
+  const effective = resolveTheme(theme, prefersDark);
+  useEffect(() => {
+    const root = document.documentElement;
+    root.dataset.theme = effective;
+    root.style.setProperty('--editor-font-size', `${editorFontSize}px`);
+    try {
+      localStorage.setItem(CACHE_KEY, JSON.stringify({ theme, editorFontSize }));
+    } catch {
+      // Not cached; it still applies to this page.
+    }
+  }, [effective, theme, editorFontSize]);
+
+  const setTheme = useCallback(
+    (choice: ThemeChoice) => {
+      setLocal((a) => ({ ...a, theme: choice }));
+      // Before storage opens the choice lasts for this page (and the cache) only.
+      updatePreferences({ theme: choice }).catch(() => {});
+    },
+    [updatePreferences],
+  );
+
+  return { theme: effective, setTheme };
 }
