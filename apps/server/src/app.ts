@@ -1,9 +1,25 @@
 import { resolve } from 'node:path';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { sendError } from './http-errors.ts';
+import { registerAccountRoutes } from './accounts/routes.ts';
+import { registerAuthRoutes } from './auth/routes.ts';
+import { sessionKeys } from './auth/session.ts';
+import { migrateServerDatabase, openPool } from './db/database.ts';
+import { HttpError, sendError } from './http-errors.ts';
 import { MAX_SQL_BYTES, registerQueryRoutes } from './routes/query.ts';
 import { isApi, registerSecurity } from './security.ts';
 import { hasIndex, isSpaRoute, registerStaticFiles } from './static-files.ts';
+import {
+  DEFAULT_SESSION_TTL_SECONDS,
+  MIN_JWT_SECRET_LENGTH,
+  newServerClock,
+  type SyncContext,
+  type SyncOptions,
+} from './sync/context.ts';
+import { registerSyncRoutes } from './sync/routes.ts';
+
+export type { SyncOptions } from './sync/context.ts';
 
 export interface ServerOptions {
   /** The port the server will listen on; the Host and Origin checks need it. 0: decided at listen. */
@@ -15,6 +31,8 @@ export interface ServerOptions {
   /** Host header values besides the loopback names and the hosts of `allowedOrigins`. */
   allowedHosts?: string[];
   logger?: FastifyServerOptions['logger'];
+  /** Sync mode: accounts, the push endpoint and the shape proxy. Absent: browser-only. */
+  sync?: SyncOptions;
 }
 
 export const DEFAULT_WEB_ROOT = resolve(import.meta.dirname, '../../web/dist');
@@ -50,6 +68,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   app.setErrorHandler((error: { statusCode?: number; message?: string }, request, reply) => {
+    if (error instanceof HttpError) {
+      return sendError(reply, error.status, {
+        error: {
+          kind: error.kind,
+          message: error.message,
+          ...(error.reason ? { reason: error.reason } : {}),
+        },
+      });
+    }
     const status = error.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
@@ -61,9 +88,48 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     });
   });
 
+  const sync = await openSync(app, options.sync);
+
   // After the handlers: routes take the error handler in force when they are declared.
   registerSecurity(app, options);
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(
+        429,
+        'rate-limited',
+        `Too many attempts: try again in ${Math.ceil(context.ttl / 1000)} s.`,
+      ),
+  });
   registerQueryRoutes(app);
+  registerAuthRoutes(app, sync);
+  registerAccountRoutes(app, sync);
+  registerSyncRoutes(app, sync);
   await registerStaticFiles(app, webRoot);
   return app;
+}
+
+async function openSync(
+  app: FastifyInstance,
+  options: SyncOptions | undefined,
+): Promise<SyncContext | null> {
+  if (!options) return null;
+  if (options.jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
+    throw new Error(`JWT_SECRET must be at least ${MIN_JWT_SECRET_LENGTH} characters`);
+  }
+  const pool = openPool(options.databaseUrl);
+  try {
+    if (options.migrate ?? true) await migrateServerDatabase(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  app.addHook('onClose', () => pool.end());
+  return {
+    pool,
+    keys: sessionKeys(options.jwtSecret, options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS),
+    clock: newServerClock(),
+    options,
+  };
 }

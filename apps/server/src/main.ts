@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { buildServer, DEFAULT_WEB_ROOT } from './app.ts';
+import { buildServer, DEFAULT_WEB_ROOT, type SyncOptions } from './app.ts';
 import { hasIndex } from './static-files.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -18,13 +19,44 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(1);
 }
 
+/** Sync mode when DATABASE_URL is set; browser-only otherwise. */
+function syncOptions(): SyncOptions | undefined {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) return undefined;
+  let jwtSecret = process.env.JWT_SECRET ?? '';
+  if (!jwtSecret) {
+    // Not a default secret: a random one, so sessions simply end when the server restarts.
+    jwtSecret = randomBytes(32).toString('base64url');
+    console.warn(
+      'JWT_SECRET is not set: using a random one; sessions end when the server restarts',
+    );
+  }
+  const ttlHours = Number(process.env.SESSION_TTL_HOURS || 24 * 7);
+  return {
+    databaseUrl,
+    jwtSecret,
+    ...(process.env.ELECTRIC_URL ? { electricUrl: process.env.ELECTRIC_URL } : {}),
+    ...(process.env.ELECTRIC_SECRET ? { electricSecret: process.env.ELECTRIC_SECRET } : {}),
+    sessionTtlSeconds: Math.max(60, Math.round(ttlHours * 3600)),
+    secureCookies: process.env.COOKIE_SECURE === '1' || process.env.COOKIE_SECURE === 'true',
+    migrate: process.env.MIGRATE_ON_START !== '0',
+  };
+}
+
+const sync = syncOptions();
 const app = await buildServer({
   port,
   webRoot,
   allowedOrigins: list(process.env.ALLOWED_ORIGINS),
   allowedHosts: list(process.env.ALLOWED_HOSTS),
   logger: { level: process.env.LOG_LEVEL || 'info' },
+  ...(sync ? { sync } : {}),
 });
+app.log.info(
+  sync
+    ? `sync mode: platform database ${new URL(sync.databaseUrl).host}, Electric ${sync.electricUrl ?? '(not configured)'}`
+    : 'browser-only mode (no DATABASE_URL): accounts and sync are off',
+);
 
 if (!hasIndex(webRoot)) {
   app.log.warn(`${webRoot}/index.html is missing: build the web app; until then / answers 503`);

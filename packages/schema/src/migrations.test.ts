@@ -85,7 +85,7 @@ describe('server migrations (pnpm db:migrate) on real PostgreSQL', () => {
         'platform_users',
         'query_logs',
         'saved_queries',
-        'sync_config',
+        'sync_mutations',
       ]);
       const fk = await client.query(
         `select confdeltype, confrelid::regclass::text as target from pg_constraint
@@ -166,13 +166,17 @@ describe('browser and server schemas', () => {
   });
 
   it('never mention the password table in the browser migrations', () => {
-    for (const entry of serverJournal.entries) {
+    const browserJournal = JSON.parse(
+      readFileSync(join(BROWSER_FOLDER, 'meta/_journal.json'), 'utf8'),
+    ) as Journal;
+    expect(browserJournal.entries.length).toBeGreaterThan(0);
+    for (const entry of browserJournal.entries) {
       const sql = readFileSync(join(BROWSER_FOLDER, `${entry.tag}.sql`), 'utf8');
       expect(sql).not.toMatch(/platform_user_passwords|hashed_password/);
     }
   });
 
-  it('are identical, column by column and index by index, except the password table', async () => {
+  it('are identical, column by column and index by index, except the tables of one side', async () => {
     const { url } = await freshDatabase();
     dbMigrate(url);
     const fromBrowser = await introspect(
@@ -183,19 +187,40 @@ describe('browser and server schemas', () => {
       return introspect(query);
     });
 
-    const { platform_user_passwords: passwords, ...serverTables } = fromServer.tables;
+    const {
+      platform_user_passwords: passwords,
+      sync_mutations: mutations,
+      ...serverTables
+    } = fromServer.tables;
+    // The device's own tables: sync settings, the outbox, shape positions and the clock.
+    const {
+      sync_config: config,
+      sync_outbox: outbox,
+      sync_shapes: shapes,
+      sync_clock: clock,
+      ...browserTables
+    } = fromBrowser.tables;
 
     expect(passwords?.columns.map((column) => column.column)).toEqual([
       'user_id',
       'hashed_password',
       'password_updated_at',
     ]);
-    expect(fromBrowser.tables.platform_user_passwords).toBeUndefined();
-    expect(Object.keys(fromBrowser.tables).sort()).toEqual(Object.keys(serverTables).sort());
+    expect(mutations?.columns.map((column) => column.column)).toEqual([
+      'id',
+      'user_id',
+      'result',
+      'applied_at',
+    ]);
+    expect([config, outbox, shapes, clock].every(Boolean)).toBe(true);
+    expect(Object.keys(browserTables).sort()).toEqual(Object.keys(serverTables).sort());
     for (const name of Object.keys(serverTables)) {
-      expect(fromBrowser.tables[name], name).toEqual(serverTables[name]);
+      expect(browserTables[name], name).toEqual(serverTables[name]);
     }
-    expect(fromBrowser.sequences).toEqual(fromServer.sequences);
+    // The outbox's identity is the browser's one sequence of its own.
+    const outboxSequence = (s: Record<string, unknown>) => s.name === 'sync_outbox_seq_seq';
+    expect(fromBrowser.sequences.filter(outboxSequence)).toHaveLength(1);
+    expect(fromBrowser.sequences.filter((s) => !outboxSequence(s))).toEqual(fromServer.sequences);
     expect(fromBrowser.extensions).toEqual(fromServer.extensions);
   });
 });

@@ -1,3 +1,7 @@
-/** The whole platform schema, for the server: the browser's tables plus the password table. */
-export * from './browser.ts';
+/**
+ * The server's platform database: the common tables plus the password table and the push
+ * endpoint's record of applied mutations. None of the device tables.
+ */
+export * from './common.ts';
 export * from './tables/platform-user-passwords.ts';
+export * from './tables/sync-mutations.ts';

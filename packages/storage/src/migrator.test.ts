@@ -59,7 +59,10 @@ describe('migrate (browser migrations on PGlite)', () => {
       'platform_users',
       'query_logs',
       'saved_queries',
+      'sync_clock',
       'sync_config',
+      'sync_outbox',
+      'sync_shapes',
     ]);
     expect(await recordCount()).toBe(browserMigrations.length);
   });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { sendError, statusOf } from '../http-errors.ts';
+import { invalid, sendError, statusOf } from '../http-errors.ts';
 import { connectionSchema } from '../query/connection.ts';
 import { QueryFailedError } from '../query/errors.ts';
 import { runQuery, testConnection } from '../query/run-query.ts';
@@ -51,24 +51,5 @@ export function registerQueryRoutes(app: FastifyInstance): void {
       }
       throw error;
     }
-  });
-}
-
-/**
- * Issues name the path and the rule broken, never the value received: a rejected body may
- * still hold a password.
- */
-function invalid(reply: Parameters<typeof sendError>[0], error: z.ZodError) {
-  const issues = error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message: issue.message,
-  }));
-  const first = issues[0];
-  return sendError(reply, 422, {
-    error: {
-      kind: 'validation',
-      message: first ? `${first.path || 'body'}: ${first.message}` : 'invalid request body',
-      issues,
-    },
   });
 }

@@ -1,4 +1,4 @@
-import { timestamp } from 'drizzle-orm/pg-core';
+import { text, timestamp } from 'drizzle-orm/pg-core';
 
 /** Timestamps are always `timestamptz`: rows move between devices in different time zones. */
 export const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -12,4 +12,10 @@ export const timestamptz = (name: string) => timestamp(name, { withTimezone: tru
 export const syncColumns = () => ({
   updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   deletedAt: timestamptz('deleted_at'),
+  /**
+   * The hybrid logical clock stamp of the row's last write: the last-write-wins order. Fixed
+   * width (15-digit milliseconds, 6-digit counter, 16 hex digits of the writing device), so it is
+   * compared as bytes (`COLLATE "C"`). '' is older than every stamp: rows from before sync.
+   */
+  hlc: text('hlc').notNull().default(''),
 });

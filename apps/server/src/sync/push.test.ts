@@ -1,0 +1,383 @@
+// The write path's arbiter: POST /api/sync/push on a real PostgreSQL.
+import { encodeHlc, type MutationResult } from '@platform/sync/protocol';
+import { createDatabase, type TestDatabase } from '@platform/testing/postgres';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { type SyncTestServer, sessionCookie, syncTestServer } from '../test-support.ts';
+
+let database: TestDatabase;
+let sql: pg.Pool;
+let server: SyncTestServer;
+let ada: { id: string; cookie: string };
+let bob: { id: string; cookie: string };
+let vera: { id: string; cookie: string };
+
+const NODE_A = 'aaaaaaaaaaaaaaaa';
+const NODE_B = 'bbbbbbbbbbbbbbbb';
+const T0 = Date.parse('2026-11-30T12:00:00Z');
+const stamp = (ms: number, node = NODE_A, counter = 0) =>
+  encodeHlc({ physical: ms, counter, node });
+
+beforeAll(async () => {
+  database = await createDatabase(inject('postgresUrl'), 'push');
+  sql = new pg.Pool({ connectionString: database.url });
+});
+
+beforeEach(async () => {
+  server = await syncTestServer(database.url);
+  const setup = await server.call('POST', '/api/auth/setup', {
+    body: { username: 'ada', password: 'ada password 1' },
+  });
+  ada = { id: setup.json().user.id, cookie: sessionCookie(setup) };
+  for (const [name, role] of [
+    ['bob', 'user'],
+    ['vera', 'viewer'],
+  ] as const) {
+    const made = await server.call('POST', '/api/accounts', {
+      cookie: ada.cookie,
+      body: { username: name, password: `${name} password 1`, role },
+    });
+    const account = {
+      id: made.json().account.id,
+      cookie: await server.login(name, `${name} password 1`),
+    };
+    if (name === 'bob') bob = account;
+    else vera = account;
+  }
+});
+
+afterEach(async () => {
+  await server.close();
+  await sql.query('delete from platform_users; delete from sync_mutations');
+});
+
+afterAll(async () => {
+  await sql.end();
+  await database.drop();
+});
+
+function savedQuery(userId: string, id: string, hlc: string, fields: Record<string, unknown> = {}) {
+  return {
+    id,
+    user_id: userId,
+    name: 'Report',
+    description: null,
+    query: 'select 1',
+    connection_type: 'postgres',
+    tags: ['a'],
+    created_at: '2026-11-30T12:00:00.000Z',
+    updated_at: '2026-11-30T12:00:00.000Z',
+    deleted_at: null,
+    hlc,
+    ...fields,
+  };
+}
+
+function historyEntry(userId: string, id: string, hlc: string) {
+  return {
+    id,
+    user_id: userId,
+    connection_id: 'demo',
+    connection_name: 'Demo',
+    tab_name: 'Query 1',
+    query: `select '${id}'`,
+    row_count: 1,
+    execution_time_ms: 1.5,
+    status: 'success',
+    error_message: null,
+    executed_at: '2026-11-30T12:00:00.000Z',
+    updated_at: '2026-11-30T12:00:00.000Z',
+    deleted_at: null,
+    hlc,
+  };
+}
+
+let nextId = 0;
+function upsert(table: string, row: Record<string, unknown> & { id: string; hlc: string }) {
+  nextId += 1;
+  return {
+    id: `m-${nextId}-${Math.random()}`,
+    table,
+    op: 'upsert',
+    rowId: row.id,
+    hlc: row.hlc,
+    row,
+  };
+}
+
+async function push(
+  who: { cookie: string },
+  mutations: unknown[],
+): Promise<{ status: number; results: MutationResult[]; body: Record<string, unknown> }> {
+  const response = await server.call('POST', '/api/sync/push', {
+    cookie: who.cookie,
+    body: { mutations },
+  });
+  const body = response.json();
+  return { status: response.statusCode, results: body.results ?? [], body };
+}
+
+async function stored(id: string) {
+  const { rows } = await sql.query(
+    'select name, hlc, deleted_at is not null as deleted from saved_queries where id = $1',
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+describe('POST /api/sync/push', () => {
+  it('applies a newer write and sends the stored row back for an older one', async () => {
+    const first = await push(bob, [
+      upsert('saved_queries', savedQuery(bob.id, 'q1', stamp(T0 + 10))),
+    ]);
+    const newer = await push(bob, [
+      upsert('saved_queries', savedQuery(bob.id, 'q1', stamp(T0 + 20, NODE_B), { name: 'Newer' })),
+    ]);
+    const older = await push(bob, [
+      upsert('saved_queries', savedQuery(bob.id, 'q1', stamp(T0 + 15), { name: 'Older' })),
+    ]);
+
+    expect(first.results[0]).toMatchObject({ status: 'applied', hlc: stamp(T0 + 10) });
+    expect(newer.results[0]).toMatchObject({ status: 'applied' });
+    expect(older.results[0]).toMatchObject({ status: 'stale', hlc: stamp(T0 + 20, NODE_B) });
+    expect(older.results[0]?.current).toMatchObject({ id: 'q1', name: 'Newer' });
+    expect(await stored('q1')).toEqual({
+      name: 'Newer',
+      hlc: stamp(T0 + 20, NODE_B),
+      deleted: false,
+    });
+    expect(typeof first.body.serverTime).toBe('number');
+  });
+
+  it('orders writes of the same millisecond by counter, then by device', async () => {
+    await push(bob, [
+      upsert('saved_queries', savedQuery(bob.id, 'q1', stamp(T0, NODE_B, 1), { name: 'B1' })),
+    ]);
+    const sameMsLowerCounter = await push(bob, [
+      upsert('saved_queries', savedQuery(bob.id, 'q1', stamp(T0, NODE_B, 0), { name: 'B0' })),
+    ]);
+    const sameCounterLowerNode = await push(bob, [
+      upsert('saved_queries', savedQuery(bob.id, 'q1', stamp(T0, NODE_A, 1), { name: 'A1' })),
+    ]);
+    expect(sameMsLowerCounter.results[0]?.status).toBe('stale');
+    expect(sameCounterLowerNode.results[0]?.status).toBe('stale');
+    expect((await stored('q1')).name).toBe('B1');
+  });
+
+  it('lets a delete win or lose by the same rule, and never resurrects a deleted row', async () => {
+    await push(bob, [upsert('saved_queries', savedQuery(bob.id, 'q1', stamp(T0 + 10)))]);
+    // A tombstone (deleted_at set) from one device…
+    const deleted = await push(bob, [
+      upsert(
+        'saved_queries',
+        savedQuery(bob.id, 'q1', stamp(T0 + 30), { deleted_at: '2026-11-30T12:00:01Z' }),
+      ),
+    ]);
+    // …then an edit made earlier on another device arrives late.
+    const lateEdit = await push(bob, [
+      upsert(
+        'saved_queries',
+        savedQuery(bob.id, 'q1', stamp(T0 + 20, NODE_B), { name: 'Late edit' }),
+      ),
+    ]);
+    expect(deleted.results[0]?.status).toBe('applied');
+    expect(lateEdit.results[0]?.status).toBe('stale');
+    expect(await stored('q1')).toMatchObject({ deleted: true, hlc: stamp(T0 + 30) });
+
+    // An edit made after the delete, on a device that had not seen it, wins: by the same rule.
+    const laterEdit = await push(bob, [
+      upsert(
+        'saved_queries',
+        savedQuery(bob.id, 'q1', stamp(T0 + 40, NODE_B), { name: 'Later edit' }),
+      ),
+    ]);
+    expect(laterEdit.results[0]?.status).toBe('applied');
+    expect(await stored('q1')).toMatchObject({ deleted: false, name: 'Later edit' });
+
+    // A delete op (a row removed outright on the device) is a tombstone with its own stamp.
+    const removed = await push(bob, [
+      { id: 'del-1', table: 'saved_queries', op: 'delete', rowId: 'q1', hlc: stamp(T0 + 50) },
+    ]);
+    expect(removed.results[0]).toMatchObject({ status: 'applied', hlc: stamp(T0 + 50) });
+    expect(await stored('q1')).toMatchObject({ deleted: true, hlc: stamp(T0 + 50) });
+  });
+
+  it('applies a mutation id once: a retry gets the first answer and changes nothing', async () => {
+    const mutation = upsert('saved_queries', savedQuery(bob.id, 'q1', stamp(T0 + 10)));
+    const first = await push(bob, [mutation]);
+    // Meanwhile a newer write lands from another device.
+    await push(bob, [
+      upsert('saved_queries', savedQuery(bob.id, 'q1', stamp(T0 + 20, NODE_B), { name: 'B' })),
+    ]);
+
+    const retry = await push(bob, [mutation]);
+
+    expect(retry.results).toEqual(first.results);
+    expect((await stored('q1')).name).toBe('B');
+    const { rows } = await sql.query(
+      'select count(*)::int as n from sync_mutations where id = $1',
+      [mutation.id],
+    );
+    expect(rows[0].n).toBe(1);
+  });
+
+  it("refuses another user's rows without telling anything about them", async () => {
+    await push(ada, [upsert('saved_queries', savedQuery(ada.id, 'shared-id', stamp(T0)))]);
+
+    const overwrite = await push(bob, [
+      upsert(
+        'saved_queries',
+        savedQuery(bob.id, 'shared-id', stamp(T0 + 99), { name: 'Mine now' }),
+      ),
+    ]);
+    const asAda = await push(bob, [
+      upsert('saved_queries', savedQuery(ada.id, 'q2', stamp(T0 + 99))),
+    ]);
+    const tombstone = await push(bob, [
+      {
+        id: 'del-x',
+        table: 'saved_queries',
+        op: 'delete',
+        rowId: 'shared-id',
+        hlc: stamp(T0 + 99),
+      },
+    ]);
+
+    expect(overwrite.results[0]).toEqual({
+      id: overwrite.results[0]?.id,
+      status: 'conflict',
+      reason: 'this id belongs to another user',
+    });
+    expect(asAda.results[0]).toMatchObject({ status: 'forbidden', current: null });
+    expect(tombstone.results[0]?.status).toBe('conflict');
+    expect(await stored('shared-id')).toMatchObject({ name: 'Report', deleted: false });
+    expect(await stored('q2')).toBeNull();
+  });
+
+  it("refuses a viewer's saved queries and connections but takes their history", async () => {
+    const result = await push(vera, [
+      upsert('saved_queries', savedQuery(vera.id, 'vq', stamp(T0))),
+      upsert('query_logs', historyEntry(vera.id, 'vh', stamp(T0))),
+    ]);
+    expect(result.results.map((r) => r.status)).toEqual(['forbidden', 'applied']);
+    expect(result.results[0]?.reason).toContain('viewer');
+    expect(await stored('vq')).toBeNull();
+  });
+
+  it('lets users change their own profile but not their role, nor delete themselves', async () => {
+    const { rows } = await sql.query(
+      `select to_jsonb(u) as row from platform_users u where id = $1`,
+      [bob.id],
+    );
+    const me = rows[0].row;
+    const profile = (fields: Record<string, unknown>, at: number) => ({
+      ...me,
+      ...fields,
+      hlc: stamp(at),
+    });
+
+    const prefs = await push(bob, [
+      upsert('platform_users', profile({ preferences: { theme: 'dark' } }, Date.now())),
+    ]);
+    const promote = await push(bob, [
+      upsert('platform_users', profile({ platform_role: 'admin' }, Date.now() + 1)),
+    ]);
+    const leave = await push(bob, [
+      upsert('platform_users', profile({ deleted_at: new Date().toISOString() }, Date.now() + 2)),
+    ]);
+    const taken = await push(bob, [
+      upsert('platform_users', profile({ username: 'ADA' }, Date.now() + 3)),
+    ]);
+    const other = await push(bob, [
+      upsert('platform_users', { ...profile({}, Date.now() + 4), id: ada.id }),
+    ]);
+
+    expect(prefs.results[0]?.status).toBe('applied');
+    expect(promote.results[0]).toMatchObject({ status: 'forbidden' });
+    expect(promote.results[0]?.current).toMatchObject({
+      platform_role: 'user',
+      preferences: { theme: 'dark' },
+    });
+    expect(leave.results[0]?.status).toBe('forbidden');
+    expect(taken.results[0]).toMatchObject({
+      status: 'invalid',
+      reason: 'the username "ADA" is taken',
+    });
+    expect(other.results[0]?.status).toBe('conflict');
+    const after = await sql.query(
+      'select platform_role, preferences, deleted_at from platform_users where id = $1',
+      [bob.id],
+    );
+    expect(after.rows[0]).toEqual({
+      platform_role: 'user',
+      preferences: { theme: 'dark' },
+      deleted_at: null,
+    });
+  });
+
+  it('restamps a write from a clock running far ahead with the server’s time', async () => {
+    const future = Date.now() + 3_600_000;
+    const result = await push(bob, [
+      upsert('saved_queries', savedQuery(bob.id, 'q1', stamp(future))),
+    ]);
+
+    const assigned = result.results[0]?.hlc ?? '';
+    expect(result.results[0]?.status).toBe('applied');
+    expect(assigned).not.toBe(stamp(future));
+    expect(Number(assigned.slice(0, 15))).toBeLessThanOrEqual(Date.now());
+    expect((await stored('q1')).hlc).toBe(assigned);
+    // So a correct device's edit a moment later wins, as it should.
+    const next = await push(bob, [
+      upsert(
+        'saved_queries',
+        savedQuery(bob.id, 'q1', stamp(Date.now() + 5, NODE_B), { name: 'Now' }),
+      ),
+    ]);
+    expect(next.results[0]?.status).toBe('applied');
+  });
+
+  it('answers invalid rows one by one, and writes the valid ones of the batch', async () => {
+    const result = await push(bob, [
+      upsert('saved_queries', savedQuery(bob.id, 'bad', stamp(T0), { tags: 'not-a-list' })),
+      upsert('query_logs', { ...historyEntry(bob.id, 'h-bad', stamp(T0)), status: 'maybe' }),
+      upsert('saved_queries', savedQuery(bob.id, 'good', stamp(T0))),
+      { ...upsert('saved_queries', savedQuery(bob.id, 'mismatch', stamp(T0))), rowId: 'other' },
+    ]);
+    expect(result.results.map((r) => r.status)).toEqual([
+      'invalid',
+      'invalid',
+      'applied',
+      'invalid',
+    ]);
+    expect(result.results[0]?.reason).toMatch(/^tags:/);
+    expect(result.results[1]?.reason).toMatch(/^status:/);
+    expect(await stored('good')).not.toBeNull();
+  });
+
+  it('refuses requests without a session, and malformed or oversized batches', async () => {
+    const anonymous = await server.call('POST', '/api/sync/push', {
+      body: { mutations: [upsert('query_logs', historyEntry(bob.id, 'h', stamp(T0)))] },
+    });
+    const empty = await push(bob, []);
+    const tooMany = await push(
+      bob,
+      Array.from({ length: 501 }, (_, i) =>
+        upsert('query_logs', historyEntry(bob.id, `h${i}`, stamp(T0))),
+      ),
+    );
+    const passwords = await push(bob, [
+      {
+        id: 'p',
+        table: 'platform_user_passwords',
+        op: 'upsert',
+        rowId: bob.id,
+        hlc: stamp(T0),
+        row: {},
+      },
+    ]);
+    expect(anonymous.statusCode).toBe(401);
+    expect(empty.status).toBe(422);
+    expect(tooMany.status).toBe(422);
+    expect(passwords.status).toBe(422);
+  });
+});

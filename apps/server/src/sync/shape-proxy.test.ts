@@ -1,0 +1,263 @@
+// The read path's gatekeeper: GET /api/sync/shape in front of Electric (here its test double,
+// on the same real PostgreSQL), driven by @electric-sql/client as the browser drives it.
+import type { AddressInfo } from 'node:net';
+import { isChangeMessage, type Message, type Row, ShapeStream } from '@electric-sql/client';
+import { type ElectricDouble, startElectricDouble } from '@platform/testing/electric-double';
+import { createDatabase, type TestDatabase } from '@platform/testing/postgres';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildServer } from '../app.ts';
+import { PORT, TEST_JWT_SECRET, testServer } from '../test-support.ts';
+
+const ELECTRIC_SECRET = 'electric-secret-for-tests';
+
+let database: TestDatabase;
+let sql: pg.Pool;
+let electric: ElectricDouble;
+let app: FastifyInstance;
+let base: string;
+const sessions: Record<'ada' | 'bob', { id: string; cookie: string }> = {} as never;
+const streams: AbortController[] = [];
+
+async function post(url: string, body: unknown, cookie?: string) {
+  return fetch(`${base}${url}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify(body),
+  });
+}
+
+function cookieOf(response: Response): string {
+  const header = response.headers.get('set-cookie') ?? '';
+  return header.split(';')[0] ?? '';
+}
+
+beforeAll(async () => {
+  database = await createDatabase(inject('postgresUrl'), 'shapes');
+  sql = new pg.Pool({ connectionString: database.url });
+  electric = await startElectricDouble({
+    databaseUrl: database.url,
+    secret: ELECTRIC_SECRET,
+    liveTimeoutMs: 1_000,
+  });
+  app = await buildServer({
+    port: 0,
+    webRoot: '/nonexistent',
+    sync: {
+      databaseUrl: database.url,
+      jwtSecret: TEST_JWT_SECRET,
+      electricUrl: electric.url,
+      electricSecret: ELECTRIC_SECRET,
+    },
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+  const setup = await post('/api/auth/setup', { username: 'ada', password: 'ada password 1' });
+  sessions.ada = {
+    id: ((await setup.json()) as { user: { id: string } }).user.id,
+    cookie: cookieOf(setup),
+  };
+  const made = await post(
+    '/api/accounts',
+    { username: 'bob', password: 'bob password 1', role: 'user' },
+    sessions.ada.cookie,
+  );
+  const bobId = ((await made.json()) as { account: { id: string } }).account.id;
+  const login = await post('/api/auth/login', { username: 'bob', password: 'bob password 1' });
+  sessions.bob = { id: bobId, cookie: cookieOf(login) };
+  await sql.query(
+    `insert into saved_queries (id, user_id, name, query) values
+       ('ada-1', $1, 'Ada''s', 'select 1'), ('bob-1', $2, 'Bob''s', 'select 2')`,
+    [sessions.ada.id, sessions.bob.id],
+  );
+});
+
+afterEach(() => {
+  for (const controller of streams.splice(0)) controller.abort();
+});
+
+afterAll(async () => {
+  await app?.close();
+  await electric?.close();
+  await sql?.end();
+  await database?.drop();
+});
+
+/** A ShapeStream through the proxy with a session cookie, as the browser's sync client runs it. */
+function shape(table: string, cookie: string, params: Record<string, string> = {}) {
+  const controller = new AbortController();
+  streams.push(controller);
+  const stream = new ShapeStream<Row>({
+    url: `${base}/api/sync/shape`,
+    params: { table, ...params } as never,
+    signal: controller.signal,
+    fetchClient: (input, init) =>
+      fetch(input, { ...init, headers: { ...(init?.headers as object), cookie } }),
+  });
+  const messages: Message<Row>[] = [];
+  const errors: unknown[] = [];
+  stream.subscribe(
+    (batch) => {
+      messages.push(...batch);
+    },
+    (error) => errors.push(error),
+  );
+  return { stream, messages, errors };
+}
+
+const ids = (messages: Message<Row>[]) =>
+  messages.filter(isChangeMessage).map((m) => String(m.value.id));
+const soon = { timeout: 15_000, interval: 50 };
+
+describe('GET /api/sync/shape', () => {
+  it("gives a user their own rows only, live, and never another user's", async () => {
+    const { messages, errors } = shape('saved_queries', sessions.bob.cookie);
+    await expect.poll(() => ids(messages), soon).toEqual(['bob-1']);
+
+    await sql.query(
+      `insert into saved_queries (id, user_id, name, query) values
+         ('ada-2', $1, 'Ada again', 'select 3'), ('bob-2', $2, 'Bob again', 'select 4')`,
+      [sessions.ada.id, sessions.bob.id],
+    );
+    await expect.poll(() => ids(messages), soon).toEqual(['bob-1', 'bob-2']);
+    expect(errors).toEqual([]);
+
+    // What reached Electric: the server's filter and secret, the client's protocol parameters.
+    const asked = electric.requests.filter(
+      (r) => r.url.searchParams.get('table') === 'saved_queries',
+    );
+    for (const { url } of asked) {
+      expect(url.searchParams.get('where')).toBe('user_id = $1');
+      expect(url.searchParams.get('params[1]')).toBe(sessions.bob.id);
+      expect(url.searchParams.get('secret')).toBe(ELECTRIC_SECRET);
+      expect(url.searchParams.get('replica')).toBe('full');
+      expect(url.searchParams.get('columns')).toContain('"hlc"');
+    }
+    expect(asked.some((r) => r.url.searchParams.get('live') === 'true')).toBe(true);
+  });
+
+  it('shows a user their own account, and an admin every account', async () => {
+    const bob = shape('platform_users', sessions.bob.cookie);
+    const ada = shape('platform_users', sessions.ada.cookie);
+    await expect.poll(() => ids(bob.messages), soon).toEqual([sessions.bob.id]);
+    await expect
+      .poll(() => ids(ada.messages).sort(), soon)
+      .toEqual([sessions.ada.id, sessions.bob.id].sort());
+    // Rows carry no password, whatever the table: the password table is not a column of any.
+    const row = bob.messages.find(isChangeMessage)?.value ?? {};
+    expect(Object.keys(row)).not.toContain('hashed_password');
+  });
+
+  it('refuses the password table, other tables, and any attempt to choose rows or columns', async () => {
+    const get = async (query: string, cookie = sessions.bob.cookie) => {
+      const response = await fetch(`${base}/api/sync/shape?${query}`, { headers: { cookie } });
+      return {
+        status: response.status,
+        body: (await response.json()) as { error: { message: string } },
+      };
+    };
+    const before = electric.requests.length;
+
+    const passwords = await get('table=platform_user_passwords&offset=-1');
+    const qualified = await get('table=public.platform_user_passwords&offset=-1');
+    const mutations = await get('table=sync_mutations&offset=-1');
+    const widened = await get(`table=saved_queries&offset=-1&where=${encodeURIComponent('true')}`);
+    const injected = await get(
+      `table=saved_queries&offset=-1&where=${encodeURIComponent('user_id = $1) or (true')}&params[1]=x`,
+    );
+    const params = await get(`table=saved_queries&offset=-1&params[1]=${sessions.ada.id}`);
+    const columns = await get('table=platform_users&offset=-1&columns=id');
+    const noTable = await get('offset=-1');
+
+    expect(passwords.status).toBe(403);
+    expect(passwords.body.error.message).toContain('not available');
+    expect(qualified.status).toBe(403);
+    expect(mutations.status).toBe(403);
+    expect([widened.status, injected.status, params.status, columns.status]).toEqual([
+      400, 400, 400, 400,
+    ]);
+    expect(widened.body.error.message).toContain('the server decides');
+    expect(noTable.status).toBe(400);
+    // None of them reached Electric.
+    expect(electric.requests.length).toBe(before);
+  });
+
+  it('refuses requests without a valid session', async () => {
+    const none = await fetch(`${base}/api/sync/shape?table=saved_queries&offset=-1`);
+    const forged = await fetch(`${base}/api/sync/shape?table=saved_queries&offset=-1`, {
+      headers: { cookie: 'platform_session=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad' },
+    });
+    expect(none.status).toBe(401);
+    expect(forged.status).toBe(401);
+  });
+
+  it("passes Electric's headers through, and lets no cache keep a user's rows", async () => {
+    const response = await fetch(`${base}/api/sync/shape?table=saved_queries&offset=-1`, {
+      headers: { cookie: sessions.bob.cookie },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('electric-handle')).toBeTruthy();
+    expect(response.headers.get('electric-offset')).toMatch(/^\d+_\d+$/);
+    expect(response.headers.get('electric-schema')).toContain('"hlc"');
+    expect(response.headers.get('electric-up-to-date')).not.toBeNull();
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('vary')).toContain('cookie');
+    const body = (await response.json()) as { value?: { id: string } }[];
+    expect(body.filter((m) => m.value).map((m) => m.value?.id)).toEqual(
+      expect.arrayContaining(['bob-1']),
+    );
+  });
+
+  it('carries a 409 must-refetch through, and the client starts over on the new shape', async () => {
+    const { stream, messages } = shape('saved_queries', sessions.bob.cookie);
+    await expect.poll(() => ids(messages).length > 0, soon).toBe(true);
+    const handle = stream.shapeHandle;
+
+    electric.rotate('saved_queries');
+    await sql.query(`update saved_queries set name = 'Renamed' where id = 'bob-1'`);
+
+    await expect
+      .poll(
+        () => messages.some((m) => 'control' in m.headers && m.headers.control === 'must-refetch'),
+        soon,
+      )
+      .toBe(true);
+    await expect.poll(() => stream.shapeHandle !== handle, soon).toBe(true);
+  });
+
+  it('answers 502 when Electric is down or refuses the secret', async () => {
+    const unreachable = await testServer({
+      sync: {
+        databaseUrl: database.url,
+        jwtSecret: TEST_JWT_SECRET,
+        electricUrl: 'http://127.0.0.1:9',
+        migrate: false,
+      },
+    });
+    const wrongSecret = await testServer({
+      sync: {
+        databaseUrl: database.url,
+        jwtSecret: TEST_JWT_SECRET,
+        electricUrl: electric.url,
+        electricSecret: 'not the secret',
+        migrate: false,
+      },
+    });
+    try {
+      for (const server of [unreachable, wrongSecret]) {
+        const response = await server.inject({
+          method: 'GET',
+          url: '/api/sync/shape?table=saved_queries&offset=-1',
+          headers: { host: `127.0.0.1:${PORT}`, cookie: sessions.bob.cookie },
+        });
+        expect(response.statusCode).toBe(502);
+        expect(response.json().error.kind).toBe('unavailable');
+      }
+    } finally {
+      await unreachable.close();
+      await wrongSecret.close();
+    }
+  });
+});

@@ -1,0 +1,32 @@
+export {
+  compareHlc,
+  decodeHlc,
+  EMPTY_HLC,
+  encodeHlc,
+  HLC_PATTERN,
+  type HlcParts,
+  HybridClock,
+} from './hlc.ts';
+export {
+  type AccountInfo,
+  MAX_CLOCK_AHEAD_MS,
+  MAX_PUSH_BATCH,
+  MUTATION_STATUSES,
+  type Mutation,
+  type MutationResult,
+  type MutationStatus,
+  mutation,
+  type PushRequest,
+  type PushResponse,
+  pushRequest,
+  type SessionResponse,
+  type SyncServerStatus,
+} from './messages.ts';
+export { hlcValue, ROW_SCHEMAS, type SyncedRow } from './rows.ts';
+export {
+  isSyncedTable,
+  SYNCED,
+  SYNCED_TABLES,
+  type SyncedTable,
+  type SyncedTableSpec,
+} from './tables.ts';
