@@ -78,6 +78,9 @@ const shutdown = async (signal: string) => {
   closing = true;
   app.log.info(`${signal}: closing`);
   // Lets running queries finish and their connections close; a second signal still kills us.
+  // Long polls of sync shapes are cut after a grace period: their clients reconnect anyway.
+  const grace = setTimeout(() => app.server.closeAllConnections(), 5_000);
+  grace.unref();
   await app.close();
   process.exit(0);
 };

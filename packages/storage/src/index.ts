@@ -44,6 +44,7 @@ export {
 } from './migrator.ts';
 export { type Action, type Actor, can } from './permissions.ts';
 export type { ConnectionRecord } from './repositories/connections.ts';
+export type { ChangedTable } from './repositories/context.ts';
 export type {
   HistoryEntry,
   HistoryFilter,
@@ -65,8 +66,10 @@ export {
   type StorageStatus,
   type StorageUsage,
   type StorageWarning,
+  type SyncBridge,
   storage,
 } from './storage.ts';
+export type { SyncAccount } from './sync-link.ts';
 export {
   EXPORT_FORMAT,
   EXPORT_VERSION,

@@ -3,7 +3,12 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { ChangeFeed, type ChangeListener } from './changes.ts';
 import { openNodeDatabase } from './client/open-node.ts';
 import { estimateStorage, requestPersistentStorage } from './client/persistence.ts';
-import type { DatabaseHandle, StorageEstimate, StorageLocation } from './client/types.ts';
+import type {
+  DatabaseHandle,
+  SqlClient,
+  StorageEstimate,
+  StorageLocation,
+} from './client/types.ts';
 import { NotFoundError, PermissionError, StorageUnavailableError } from './errors.ts';
 import {
   type ImportReport,
@@ -16,12 +21,18 @@ import type { LegacyStorage } from './legacy/types.ts';
 import type { Actor } from './permissions.ts';
 import { assertCan } from './permissions.ts';
 import { ConnectionsRepository } from './repositories/connections.ts';
-import type { RepositoryContext } from './repositories/context.ts';
+import type { ChangedTable, RepositoryContext } from './repositories/context.ts';
 import { HistoryRepository } from './repositories/history.ts';
 import { PreferencesRepository } from './repositories/preferences.ts';
 import { SavedQueriesRepository } from './repositories/saved-queries.ts';
 import { SyncConfigRepository } from './repositories/sync-config.ts';
 import { type UserRecord, UsersRepository } from './repositories/users.ts';
+import {
+  forgetSyncedData,
+  linkProfileToAccount,
+  type SyncAccount,
+  syncingProfiles,
+} from './sync-link.ts';
 import { exportPlatformData } from './transfer/export.ts';
 import type { PlatformExport } from './transfer/format.ts';
 import { importPlatformData, type TransferReport } from './transfer/import.ts';
@@ -77,6 +88,18 @@ export interface StorageUsage extends StorageEstimate {
   location: StorageLocation;
 }
 
+/**
+ * What the sync client needs of the storage: the database, whose data it syncs, and a way to
+ * tell the studio that rows changed under it.
+ */
+export interface SyncBridge {
+  readonly db: SqlClient;
+  /** The profile that is syncing (the current one when the bridge was asked for). */
+  readonly userId: string;
+  /** Call after applying the server's rows: caches drop and listeners, in every tab, re-read. */
+  applied(tables: readonly ChangedTable[]): void;
+}
+
 export interface Repositories {
   users: UsersRepository;
   history: HistoryRepository;
@@ -127,6 +150,15 @@ export interface PlatformStorage extends LegacyStorage, LazyRepositories {
   resetVault(): Promise<void>;
   /** The report of the last import of the old studio's data (any open, not only this one). */
   legacyImportReport(): Promise<ImportReport | null>;
+  /**
+   * Sync mode: makes the current profile this device's copy of a server account (it takes the
+   * account's id, name and role), turns sync on for it, and queues all its data for upload.
+   */
+  linkSyncAccount(account: SyncAccount, syncUrl: string): Promise<UserRecord>;
+  /** Sync mode: forgets the current profile's synced data here, to download it all again. */
+  forgetSyncedData(): Promise<void>;
+  /** Sync mode: the database and hooks the sync client works with, for the current profile. */
+  syncBridge(): Promise<SyncBridge>;
   /** Listen for changes to platform data, from this tab or others. Returns unsubscribe. */
   subscribe(listener: ChangeListener): () => void;
   /** Resolves when everything written so far is durable. */
@@ -245,6 +277,8 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
   const feed = new ChangeFeed(feedName);
   let actor: Actor | null = null;
   let opening: Promise<Opened> | null = null;
+  // Profiles whose changes this device syncs: their deletes leave tombstones, to carry them.
+  let syncing = new Set<string>();
   let closed = false;
 
   const currentActor = (): Actor => {
@@ -268,8 +302,9 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
         // Drizzle's PGlite driver calls only `query` and `transaction`, which every SqlClient has.
         db: drizzle({ client: handle.pg as PGlite }),
         actor: currentActor,
-        // Browser-only profiles delete for real; sync turns tombstones on (sync milestone).
-        tombstones: () => false,
+        // Browser-only profiles delete for real; a syncing one leaves tombstones, so the delete
+        // reaches the server and beats an older update from another device.
+        tombstones: () => syncing.has(currentActor().id),
         changed: (table) => feed.publish(table),
       };
       const preferences = new PreferencesRepository(ctx);
@@ -283,7 +318,16 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
       };
       feed.subscribe((event) => {
         if (event.origin === 'remote' && event.table === 'platform_users') preferences.invalidate();
+        if (event.table === 'sync_config') {
+          void syncingProfiles(ctx.db).then(
+            (ids) => {
+              syncing = ids;
+            },
+            () => {},
+          );
+        }
       });
+      syncing = await syncingProfiles(ctx.db);
       actor = await chooseActor(repos.users);
       const legacyImport =
         options.importLegacyData === false || deferLegacyImport(kv, warnings)
@@ -373,7 +417,14 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
     savedQueries: lazy('savedQueries'),
     connections: lazy('connections'),
     preferences: lazy('preferences'),
-    syncConfig: lazy('syncConfig'),
+    syncConfig: lazy('syncConfig', {
+      set: async (patch) => {
+        const { ctx, repos } = await ready();
+        const settings = await repos.syncConfig.set(patch);
+        syncing = await syncingProfiles(ctx.db);
+        return settings;
+      },
+    }),
 
     async open() {
       return (await ready()).status;
@@ -494,6 +545,47 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
     async legacyImportReport() {
       await ready();
       return readLegacyImportReport(kv);
+    },
+
+    async linkSyncAccount(account, syncUrl) {
+      const { ctx, repos, vault } = await ready();
+      const from = currentActor().id;
+      await linkProfileToAccount(ctx.db, from, account, syncUrl);
+      await vault.moveUser(from, account.id);
+      actor = { id: account.id, role: account.role };
+      kv.setItem(currentUserKey, account.id);
+      syncing = await syncingProfiles(ctx.db);
+      repos.preferences.invalidate();
+      for (const table of ['platform_users', 'connections', 'saved_queries', 'query_logs'] as const)
+        ctx.changed(table);
+      ctx.changed('sync_config');
+      const me = await repos.users.get(account.id);
+      if (!me) throw new NotFoundError('user', account.id);
+      return me;
+    },
+
+    async forgetSyncedData() {
+      const { ctx, repos } = await ready();
+      await forgetSyncedData(ctx.db, currentActor().id);
+      repos.preferences.invalidate();
+      for (const table of ['platform_users', 'connections', 'saved_queries', 'query_logs'] as const)
+        ctx.changed(table);
+    },
+
+    async syncBridge() {
+      const { handle, ctx, repos } = await ready();
+      return {
+        db: handle.pg,
+        userId: currentActor().id,
+        applied: (tables) => {
+          if (tables.includes('platform_users')) {
+            repos.preferences.invalidate();
+            // A role changed by an admin on the server applies here at once.
+            void refreshActor(repos).catch(() => {});
+          }
+          for (const table of tables) ctx.changed(table);
+        },
+      };
     },
 
     subscribe: (listener) => feed.subscribe(listener),

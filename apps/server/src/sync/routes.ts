@@ -114,14 +114,16 @@ export function registerSyncRoutes(app: FastifyInstance, sync: SyncContext | nul
       requestQuery(request),
       session,
     );
-    // A long poll ends with the browser's request: stop waiting on Electric too.
+    // A long poll ends with the browser's connection: stop waiting on Electric too. (The
+    // response's `close`: the request's fires once its body is read, for a GET at once.)
     const abort = new AbortController();
-    request.raw.on('close', () => abort.abort());
+    reply.raw.on('close', () => abort.abort());
     let response: Response;
     try {
       response = await fetch(upstream, { signal: abort.signal });
     } catch (error) {
-      if (abort.signal.aborted) return reply;
+      // The browser went away: nobody reads the answer, but the request must still end.
+      if (abort.signal.aborted) return reply.code(499).send();
       request.log.warn({ err: error }, 'electric unreachable');
       throw new HttpError(502, 'unavailable', 'The sync service (Electric) cannot be reached.');
     }

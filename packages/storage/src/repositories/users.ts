@@ -7,6 +7,7 @@ import {
   translateDatabaseError,
 } from '../errors.ts';
 import { assertCan } from '../permissions.ts';
+import { dropSyncState } from '../sync-link.ts';
 import {
   idInput,
   type NewUserInput,
@@ -16,7 +17,6 @@ import {
   userPatchInput,
 } from '../validation.ts';
 import type { RepositoryContext } from './context.ts';
-import { removeRows } from './soft-delete.ts';
 
 export interface UserRecord {
   id: string;
@@ -147,17 +147,10 @@ export class UsersRepository {
     if (!current) return false;
     if (current.role === 'admin') await this.assertAnotherAdmin(id, 'remove');
     await this.ctx.db.transaction(async (tx) => {
-      const txCtx = { ...this.ctx, db: tx } as RepositoryContext;
-      // Owned rows go with the profile: cascades for a real delete, explicit tombstones for sync.
-      if (this.ctx.tombstones()) {
-        for (const table of ['query_logs', 'saved_queries', 'connections'] as const) {
-          await tx.execute(
-            sql`update ${sql.identifier(table)} set deleted_at = now(), updated_at = now()
-                where user_id = ${id} and deleted_at is null`,
-          );
-        }
-      }
-      await removeRows(txCtx, platformUsers, and(live, eq(platformUsers.id, id)));
+      // The profile leaves this device, rows and all (by cascade). A profile that syncs keeps
+      // its account and data on the server: nothing of this removal is queued for it.
+      await dropSyncState(tx, id);
+      await tx.delete(platformUsers).where(eq(platformUsers.id, id));
     });
     await this.onRemoved(id);
     this.ctx.changed('platform_users');

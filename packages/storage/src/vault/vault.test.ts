@@ -487,6 +487,33 @@ describe('the vault', () => {
     expect((await vault.getConnectionSecrets('gone-too-similar', 'c1')).password).toBe('w');
   });
 
+  it("moves a user's secrets to another id, re-sealed under their new names", async () => {
+    const { vault, storage } = await openVault();
+    await vault.setConnectionSecrets('local', 'c1', {
+      password: 'x',
+      connectionStringPassword: 'z',
+    });
+    await vault.setProfilePassword('local', 'pw-local');
+    await vault.setConnectionSecrets('local-other', 'c1', { password: 'kept' });
+    await vault.setConnectionSecrets('account', 'c9', { password: 'already there' });
+
+    await vault.moveUser('local', 'account');
+
+    expect(await vault.getConnectionSecrets('account', 'c1')).toEqual({
+      password: 'x',
+      connectionStringPassword: 'z',
+    });
+    expect(await vault.verifyProfilePassword('account', 'pw-local')).toBe(true);
+    expect((await vault.getConnectionSecrets('account', 'c9')).password).toBe('already there');
+    expect(vault.hasProfilePassword('local')).toBe(false);
+    expect(await vault.getConnectionSecrets('local', 'c1')).toEqual(NO_SECRETS);
+    expect((await vault.getConnectionSecrets('local-other', 'c1')).password).toBe('kept');
+    // Re-sealed, not renamed: the old ciphertext is gone, and the authenticated name is the new one.
+    expect(Object.keys(stored(storage).entries).sort()).toEqual(
+      ['conn:account:c1', 'conn:account:c9', 'conn:local-other:c1', 'profile:account'].sort(),
+    );
+  });
+
   it('keeps vaults under different storage keys apart', async () => {
     const storage = new MemoryKeyValueStore();
     const keys = new MemoryCryptoKeyStore();

@@ -467,6 +467,44 @@ export class Vault {
     return (await this.#open(profileEntry(checkId(userId, 'userId'))))?.plain ?? null;
   }
 
+  /**
+   * Gives `to` the profile password and connection secrets of `from` (a profile linked to a sync
+   * account takes the account's id). Each entry is re-sealed under its new name, which is its
+   * authenticated data, so an entry copied by hand to another name does not open. An entry `to`
+   * has already is replaced.
+   */
+  async moveUser(from: string, to: string): Promise<void> {
+    const source = {
+      profile: profileEntry(checkId(from, 'from')),
+      conn: `conn:${escapeId(from)}:`,
+    };
+    const target = { profile: profileEntry(checkId(to, 'to')), conn: `conn:${escapeId(to)}:` };
+    if (from === to) return;
+    await this.#write(
+      async () => {
+        const moved: [string, string, Sealed][] = [];
+        for (const name of Object.keys(this.#read())) {
+          const renamed =
+            name === source.profile
+              ? target.profile
+              : name.startsWith(source.conn)
+                ? target.conn + name.slice(source.conn.length)
+                : null;
+          if (!renamed) continue;
+          const opened = await this.#open(name);
+          if (opened) moved.push([name, renamed, await this.#seal(renamed, opened.plain)]);
+        }
+        return moved;
+      },
+      (entries, moved) => {
+        for (const [old, renamed, sealed] of moved) {
+          delete entries[old];
+          entries[renamed] = sealed;
+        }
+      },
+    );
+  }
+
   /** Removes the user's profile password and every connection secret they have. */
   async deleteUser(userId: string): Promise<void> {
     const profile = profileEntry(checkId(userId, 'userId'));

@@ -47,8 +47,31 @@ export async function installChangeLog(client: pg.ClientBase): Promise<void> {
  * snapshot, under the same lock writers take, so no change falls between snapshot and log.
  */
 export async function captureTable(client: pg.ClientBase, table: string): Promise<void> {
+  const existing = await client.query(
+    `select 1 from pg_trigger
+      where tgname = 'electric_double_capture' and tgrelid = $1::regclass`,
+    [`public.${quoteIdent(table)}`],
+  );
+  if (existing.rows.length > 0) return;
+  // A writer may hold the advisory lock (it logged a row of another table) and want this
+  // table, while this wants both: give up quickly instead of deadlocking, and try again.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await installTrigger(client, table);
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if ((code !== '55P03' && code !== '40P01') || attempt >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80));
+    }
+  }
+}
+
+async function installTrigger(client: pg.ClientBase, table: string): Promise<void> {
   await client.query('begin');
   try {
+    await client.query(`set local lock_timeout = '200ms'`);
+    await client.query(`lock table public.${quoteIdent(table)} in share row exclusive mode`);
     await client.query(`select pg_advisory_xact_lock(${LOCK_KEY})`);
     await client.query(
       `create or replace trigger electric_double_capture

@@ -408,7 +408,10 @@ export async function startElectricDouble(options: ElectricDoubleOptions): Promi
     let batch = await changesAfter(shape, from);
     if (batch.messages.length === 0 && batch.lsn === from && live) {
       await waitForChange(definition.table, liveTimeoutMs, signal);
-      if (signal.aborted) return;
+      if (signal.aborted) {
+        res.end();
+        return;
+      }
       batch = await changesAfter(shape, from);
     }
     const done = batch.lsn === from || batch.messages.length < changesPerResponse;
