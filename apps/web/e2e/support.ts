@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildServer } from '@platform/server';
 import { launchChromium } from '@platform/testing/chromium';
+import { type ElectricDouble, startElectricDouble } from '@platform/testing/electric-double';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { expect } from 'vitest';
@@ -42,16 +43,28 @@ export interface Studio {
   close(): Promise<void>;
 }
 
+export interface StudioOptions {
+  /**
+   * Sync mode: the server on this platform database (a fresh one of the test PostgreSQL),
+   * with Electric's test double on the same database behind its shape proxy.
+   */
+  syncDatabaseUrl?: string;
+}
+
 /** Builds apps/web into a temporary folder, serves it with apps/server, launches Chromium. */
-export async function startStudio(): Promise<Studio> {
+export async function startStudio(options: StudioOptions = {}): Promise<Studio> {
   const webRoot = await mkdtemp(join(tmpdir(), 'studio-e2e-'));
   let server: Awaited<ReturnType<typeof buildServer>> | undefined;
+  let electric: ElectricDouble | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   const close = async () => {
     await Promise.allSettled(contexts.splice(0).map((c) => c.close()));
     await browser?.close();
+    // Long polls of closed pages may hold connections half-open until Node's header timeout.
+    server?.server.closeAllConnections();
     await server?.close();
+    await electric?.close();
     await rm(webRoot, { recursive: true, force: true });
   };
   try {
@@ -61,7 +74,25 @@ export async function startStudio(): Promise<Studio> {
       logLevel: 'silent',
       build: { outDir: webRoot, emptyOutDir: true },
     });
-    const app = await buildServer({ port: 0, webRoot });
+    if (options.syncDatabaseUrl) {
+      electric = await startElectricDouble({
+        databaseUrl: options.syncDatabaseUrl,
+        liveTimeoutMs: 2_000,
+      });
+    }
+    const app = await buildServer({
+      port: 0,
+      webRoot,
+      ...(options.syncDatabaseUrl && electric
+        ? {
+            sync: {
+              databaseUrl: options.syncDatabaseUrl,
+              jwtSecret: 'e2e-secret-for-sessions-0123456789abcdef',
+              electricUrl: electric.url,
+            },
+          }
+        : {}),
+    });
     server = app;
     await app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = app.server.address() as AddressInfo;

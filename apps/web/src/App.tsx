@@ -39,6 +39,9 @@ const SettingsPage = lazy(() =>
 const StoragePage = lazy(() =>
   import('./storage-page/StoragePage.tsx').then((m) => ({ default: m.StoragePage })),
 );
+const SyncPage = lazy(() =>
+  import('./sync-page/SyncPage.tsx').then((m) => ({ default: m.SyncPage })),
+);
 
 function OtherPage({ page }: { page: Exclude<Page, 'workbench'> }) {
   return (
@@ -46,6 +49,7 @@ function OtherPage({ page }: { page: Exclude<Page, 'workbench'> }) {
       {page === 'profiles' && <ProfilesPage />}
       {page === 'settings' && <SettingsPage />}
       {page === 'storage' && <StoragePage />}
+      {page === 'sync' && <SyncPage />}
     </Suspense>
   );
 }

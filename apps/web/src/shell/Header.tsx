@@ -2,6 +2,7 @@ import type { StorageStatus } from '@platform/storage';
 import { useState } from 'react';
 import { ProfileSwitcher } from '../profiles/ProfileSwitcher.tsx';
 import { useStorage } from '../storage/StorageContext.tsx';
+import { SyncIndicator } from '../sync/SyncIndicator.tsx';
 import { hashFor, type Page } from './route.ts';
 import { useAppearance } from './theme.ts';
 
@@ -10,6 +11,7 @@ const NAV: { page: Page; label: string }[] = [
   { page: 'profiles', label: 'Profiles' },
   { page: 'settings', label: 'Settings' },
   { page: 'storage', label: 'Storage' },
+  { page: 'sync', label: 'Sync' },
 ];
 
 const KIND_LABEL: Record<StorageStatus['location']['kind'], string> = {
@@ -77,6 +79,7 @@ export function Header({ page }: { page: Page }) {
       </nav>
       <span className="spacer" />
       <ProfileSwitcher />
+      <SyncIndicator />
       <a href={hashFor('storage')} className="chip-link">
         <StorageChip />
       </a>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 
 /** The studio's pages. The workbench stays mounted under the others, so tabs and results survive. */
-export const PAGES = ['workbench', 'profiles', 'settings', 'storage'] as const;
+export const PAGES = ['workbench', 'profiles', 'settings', 'storage', 'sync'] as const;
 export type Page = (typeof PAGES)[number];
 
 /** `#/settings` → `settings`; anything unknown is the workbench. */
@@ -16,7 +16,7 @@ export function hashFor(page: Page): string {
 
 /**
  * The current page, kept in the URL hash: reload, back and forward work, and a page can be
- * linked to, with no server routes and no router library for four pages.
+ * linked to, with no server routes and no router library for five pages.
  */
 export function usePage(): Page {
   const [page, setPage] = useState(() => pageFromHash(window.location.hash));

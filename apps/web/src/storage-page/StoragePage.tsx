@@ -3,6 +3,7 @@ import { isStorageError, ValidationError } from '@platform/storage';
 import { type ChangeEvent, useCallback, useEffect, useState } from 'react';
 import { describe } from '../storage/describe.ts';
 import { useStorage } from '../storage/StorageContext.tsx';
+import { useSync } from '../sync/SyncContext.tsx';
 import { exportFileName, formatBytes, usageShare } from './format.ts';
 import { LegacyReport } from './LegacyReport.tsx';
 import { TransferSummary } from './TransferSummary.tsx';
@@ -29,6 +30,7 @@ const MAX_IMPORT_BYTES = 256 * 1024 * 1024;
  */
 export function StoragePage() {
   const state = useStorage();
+  const synced = useSync().settings?.syncEnabled === true;
   const storage = state.phase === 'ready' ? state.storage : null;
   const [usage, setUsage] = useState<StorageUsage | null>(null);
   const [vault, setVault] = useState<VaultStatus | null>(null);
@@ -138,7 +140,11 @@ export function StoragePage() {
     <section className="page storage-page" aria-label="Storage" data-testid="storage-page">
       <header className="page-header">
         <h1>Storage</h1>
-        <span className="muted">browser-only mode: platform data never leaves this browser</span>
+        <span className="muted">
+          {synced
+            ? 'sync mode: this profile is kept here and on its sync server'
+            : 'browser-only mode: platform data never leaves this browser'}
+        </span>
       </header>
       {failure && (
         <div className="banner banner-error" role="alert">
