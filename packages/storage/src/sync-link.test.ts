@@ -45,7 +45,7 @@ describe('local writes', () => {
       `select hlc from saved_queries union all select hlc from query_logs`,
     );
     expect(stamps.every((s) => STAMP.test(s.hlc))).toBe(true);
-    expect(stamps[1]?.hlc > (stamps[0]?.hlc ?? '')).toBe(true);
+    expect((stamps[1]?.hlc ?? '') > (stamps[0]?.hlc ?? '')).toBe(true);
     expect(await outbox()).toEqual([]);
   });
 
