@@ -2,9 +2,11 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  goTo,
   openStudio,
   pageErrors,
   runSql,
+  SOON,
   STORAGE_TIMEOUT,
   type Studio,
   screenshot,
@@ -25,13 +27,6 @@ afterEach(async () => {
 afterAll(async () => {
   await studio?.close();
 });
-
-/** Storage answers can take seconds on a loaded machine; expect.poll's default is 1 s. */
-const SOON = { timeout: 30_000, interval: 200 };
-
-async function goTo(page: Page, name: 'Workbench' | 'Profiles' | 'Settings' | 'Storage') {
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name }).click();
-}
 
 async function createProfile(
   page: Page,

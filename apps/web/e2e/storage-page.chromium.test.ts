@@ -5,9 +5,11 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   blankPageUrl,
+  goTo,
   openStudio,
   pageErrors,
   runSql,
+  SOON,
   type Studio,
   screenshot,
   startStudio,
@@ -26,12 +28,6 @@ afterEach(async () => {
 afterAll(async () => {
   await studio?.close();
 });
-
-const SOON = { timeout: 30_000, interval: 200 };
-
-async function goTo(page: Page, name: 'Workbench' | 'Profiles' | 'Storage') {
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name }).click();
-}
 
 async function importFile(page: Page, name: string, content: string) {
   await page

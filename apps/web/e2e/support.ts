@@ -151,6 +151,16 @@ export async function waitForStorage(page: Page): Promise<void> {
     .toBe('ready');
 }
 
+/** Storage answers can take seconds on a loaded machine; expect.poll's default is 1 s. */
+export const SOON = { timeout: 30_000, interval: 200 };
+
+export type StudioPage = 'Workbench' | 'Profiles' | 'Settings' | 'Storage' | 'Sync';
+
+/** Opens one of the studio's pages from the header's navigation. */
+export async function goTo(page: Page, name: StudioPage): Promise<void> {
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name }).click();
+}
+
 /** Replaces the active tab's SQL and runs it with Ctrl+Enter. */
 export async function runSql(page: Page, sql: string): Promise<void> {
   const editor = page.locator('.cm-content');

@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
+  goTo,
   openStudio,
   pageErrors,
   runSql,
@@ -33,10 +34,6 @@ afterAll(async () => {
 
 const SOON = { timeout: 60_000, interval: 250 };
 const PASSWORD = 'correct horse battery';
-
-async function goTo(page: Page, name: 'Workbench' | 'Sync') {
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name }).click();
-}
 
 const indicator = (page: Page) => page.getByTestId('sync-indicator');
 

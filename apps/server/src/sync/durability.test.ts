@@ -10,28 +10,13 @@ import { SyncServerApi } from '@platform/sync';
 import { startElectricDouble } from '@platform/testing/electric-double';
 import { createDatabase } from '@platform/testing/postgres';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { migrateServerDatabase, openPool } from '../db/database.ts';
 import { TEST_JWT_SECRET } from '../test-support.ts';
-import {
-  checksum,
-  closeTemplate,
-  type Device,
-  DeviceNetwork,
-  type SyncHarness,
-  startSyncHarness,
-} from './sync-harness.ts';
+import { checksum, type Device, DeviceNetwork } from './sync-harness.ts';
+import { useSyncHarness } from './use-sync-harness.ts';
 
-let harness: SyncHarness;
-
-beforeAll(async () => {
-  harness = await startSyncHarness(inject('postgresUrl'));
-}, 120_000);
-
-afterAll(async () => {
-  await harness?.close();
-  await closeTemplate();
-});
+const ctx = useSyncHarness();
 
 const SOON = { timeout: 30_000, interval: 100 };
 
@@ -68,8 +53,8 @@ describe('the outbox', () => {
     const localStorage = new MemoryKeyValueStore();
     const cryptoKeys = new MemoryCryptoKeyStore();
     try {
-      const account = await harness.account('restart');
-      const before = await harness.device('before', { dataDir, localStorage, cryptoKeys });
+      const account = await ctx.harness.account('restart');
+      const before = await ctx.harness.device('before', { dataDir, localStorage, cryptoKeys });
       await (await before.enableSync('restart', account.password)).syncNow();
       before.network.setOffline(true);
       await addHistory(before, ['o1', 'o2', 'o3']);
@@ -84,7 +69,7 @@ describe('the outbox', () => {
       expect(await outboxSize(before)).toBe(4);
       await before.close(); // the tab closes with four changes unsent
 
-      const after = await harness.device('after', { dataDir, localStorage, cryptoKeys });
+      const after = await ctx.harness.device('after', { dataDir, localStorage, cryptoKeys });
       after.network.cookie = before.network.cookie; // the browser kept its session cookie
       expect((await after.storage.currentUser()).id).toBe(account.id);
       expect(await outboxSize(after)).toBe(4);
@@ -92,8 +77,10 @@ describe('the outbox', () => {
       await client.syncNow();
 
       expect(await outboxSize(after)).toBe(0);
-      expect(await serverCount(harness.sql, 'query_logs', account.id)).toBe(3);
-      expect(await checksum(after.pg, account.id)).toBe(await checksum(harness.sql, account.id));
+      expect(await serverCount(ctx.harness.sql, 'query_logs', account.id)).toBe(3);
+      expect(await checksum(after.pg, account.id)).toBe(
+        await checksum(ctx.harness.sql, account.id),
+      );
       await after.close();
     } finally {
       await rm(dataDir, { recursive: true, force: true });
@@ -101,8 +88,8 @@ describe('the outbox', () => {
   });
 
   it('applies a push whose answer was lost once, when it is sent again', async () => {
-    const account = await harness.account('lossy');
-    const device = await harness.device('lossy');
+    const account = await ctx.harness.account('lossy');
+    const device = await ctx.harness.device('lossy');
     const client = await device.enableSync('lossy', account.password);
     await client.syncNow();
     await client.stop();
@@ -110,7 +97,7 @@ describe('the outbox', () => {
       device,
       Array.from({ length: 30 }, (_, i) => `l${i}`),
     );
-    const mutationsBefore = await harness.sql.query(
+    const mutationsBefore = await ctx.harness.sql.query(
       'select count(*)::int as n from sync_mutations where user_id = $1',
       [account.id],
     );
@@ -118,14 +105,14 @@ describe('the outbox', () => {
     // The server applies the batch, but the answer never reaches the device.
     device.network.loseResponsesTo = '/api/sync/push';
     await device.startSync();
-    await expect.poll(() => serverCount(harness.sql, 'query_logs', account.id), SOON).toBe(30);
+    await expect.poll(() => serverCount(ctx.harness.sql, 'query_logs', account.id), SOON).toBe(30);
     expect(await outboxSize(device)).toBe(30);
     device.network.loseResponsesTo = null;
     await device.client?.syncNow();
 
     expect(await outboxSize(device)).toBe(0);
-    expect(await serverCount(harness.sql, 'query_logs', account.id)).toBe(30);
-    const mutationsAfter = await harness.sql.query(
+    expect(await serverCount(ctx.harness.sql, 'query_logs', account.id)).toBe(30);
+    const mutationsAfter = await ctx.harness.sql.query(
       'select count(*)::int as n from sync_mutations where user_id = $1',
       [account.id],
     );
@@ -205,7 +192,7 @@ describe('a server killed in the middle of a push', () => {
     const url = `http://127.0.0.1:${port}`;
     const network = new DeviceNetwork();
     const api = new SyncServerApi(url, network.fetch);
-    const device = await harness.device('victim');
+    const device = await ctx.harness.device('victim');
     try {
       const session = await api.setup({ username: 'victim', password: 'a long test password' });
       const { enableSync, SyncClient } = await import('@platform/sync');
@@ -283,9 +270,9 @@ describe('a device clock an hour off', () => {
   }
 
   async function pair(name: string) {
-    const account = await harness.account(name);
-    const a = await harness.device(`${name}-a`);
-    const b = await harness.device(`${name}-b`);
+    const account = await ctx.harness.account(name);
+    const a = await ctx.harness.device(`${name}-a`);
+    const b = await ctx.harness.device(`${name}-b`);
     await (await a.enableSync(name, account.password)).syncNow();
     await (await b.enableSync(name, account.password)).syncNow();
     await a.storage.saveQuery({
@@ -327,7 +314,7 @@ describe('a device clock an hour off', () => {
     for (const device of [a, b]) {
       expect((await device.storage.getSavedQueries())[0]?.name).toBe('B, later');
     }
-    expect(await checksum(a.pg, account.id)).toBe(await checksum(harness.sql, account.id));
+    expect(await checksum(a.pg, account.id)).toBe(await checksum(ctx.harness.sql, account.id));
     // And the device's clock is right again: its offset was corrected.
     const { rows } = await a.pg.query<{ offset_ms: number }>('select offset_ms from sync_clock');
     expect(Math.abs(Number(rows[0]?.offset_ms))).toBeLessThan(1_000);
@@ -353,7 +340,7 @@ describe('a device clock an hour off', () => {
         'A, later, clock an hour behind',
       );
     }
-    expect(await checksum(b.pg, account.id)).toBe(await checksum(harness.sql, account.id));
+    expect(await checksum(b.pg, account.id)).toBe(await checksum(ctx.harness.sql, account.id));
     await a.close();
     await b.close();
   });

@@ -1,15 +1,9 @@
 // A seeded random schedule of 1,200 operations on three devices of one account, with network
 // partitions and reconnects: when everyone is back online, every replica equals the server,
 // and every saved query holds its last write (the highest stamp any device gave it).
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  checksum,
-  closeTemplate,
-  type Device,
-  type SyncHarness,
-  snapshot,
-  startSyncHarness,
-} from './sync-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { checksum, type Device, snapshot } from './sync-harness.ts';
+import { useSyncHarness } from './use-sync-harness.ts';
 
 const SEED = Number(process.env.SYNC_SCHEDULE_SEED ?? 20_261_201);
 const OPERATIONS = 1_200;
@@ -26,16 +20,7 @@ function random(seed: number) {
   };
 }
 
-let harness: SyncHarness;
-
-beforeAll(async () => {
-  harness = await startSyncHarness(inject('postgresUrl'), { liveTimeoutMs: 500 });
-}, 120_000);
-
-afterAll(async () => {
-  await harness?.close();
-  await closeTemplate();
-});
+const ctx = useSyncHarness({ liveTimeoutMs: 500 });
 
 describe('a random schedule on three devices', () => {
   it(`converges after ${OPERATIONS} operations with partitions (seed ${SEED})`, {
@@ -43,10 +28,10 @@ describe('a random schedule on three devices', () => {
   }, async () => {
     const next = random(SEED);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
-    const account = await harness.account('random');
+    const account = await ctx.harness.account('random');
     const devices: Device[] = [];
     for (const name of ['phone', 'laptop', 'desktop']) {
-      const device = await harness.device(name);
+      const device = await ctx.harness.device(name);
       await (await device.enableSync('random', account.password)).syncNow();
       devices.push(device);
     }
@@ -140,7 +125,7 @@ describe('a random schedule on three devices', () => {
     await expect
       .poll(
         async () => {
-          const server = await checksum(harness.sql, account.id);
+          const server = await checksum(ctx.harness.sql, account.id);
           const sums = await Promise.all(devices.map((d) => checksum(d.pg, account.id)));
           return sums.every((sum) => sum === server);
         },
@@ -148,7 +133,7 @@ describe('a random schedule on three devices', () => {
       )
       .toBe(true);
 
-    const server = await snapshot(harness.sql, account.id);
+    const server = await snapshot(ctx.harness.sql, account.id);
     for (const device of devices) expect(await snapshot(device.pg, account.id)).toEqual(server);
     for (const device of devices) expect(device.client?.status.pending).toBe(0);
     // Last-write-wins, checked row by row: the server kept each query's highest stamp.

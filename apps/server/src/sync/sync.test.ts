@@ -1,25 +1,10 @@
 // Sync end to end, in Node: devices (real storage on real PGlite) ⇄ the real server (real
 // PostgreSQL) ⇄ Electric's test double. What a user of two browsers relies on.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  checksum,
-  closeTemplate,
-  type Device,
-  type SyncHarness,
-  snapshot,
-  startSyncHarness,
-} from './sync-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { checksum, type Device, snapshot } from './sync-harness.ts';
+import { useSyncHarness } from './use-sync-harness.ts';
 
-let harness: SyncHarness;
-
-beforeAll(async () => {
-  harness = await startSyncHarness(inject('postgresUrl'));
-}, 120_000);
-
-afterAll(async () => {
-  await harness?.close();
-  await closeTemplate();
-});
+const ctx = useSyncHarness();
 
 const SOON = { timeout: 30_000, interval: 100 };
 
@@ -27,12 +12,12 @@ const SOON = { timeout: 30_000, interval: 100 };
 async function converged(userId: string, ...devices: Device[]) {
   await expect
     .poll(async () => {
-      const server = await checksum(harness.sql, userId);
+      const server = await checksum(ctx.harness.sql, userId);
       const local = await Promise.all(devices.map((d) => checksum(d.pg, userId)));
       return local.every((sum) => sum === server);
     }, SOON)
     .toBe(true);
-  const server = await snapshot(harness.sql, userId);
+  const server = await snapshot(ctx.harness.sql, userId);
   for (const device of devices) expect(await snapshot(device.pg, userId)).toEqual(server);
 }
 
@@ -45,8 +30,8 @@ async function outbox(device: Device): Promise<number> {
 
 describe('sync between devices', () => {
   it('uploads a browser-only profile when sync is turned on, and a new browser gets it all back', async () => {
-    const account = await harness.account('ada');
-    const laptop = await harness.device('laptop');
+    const account = await ctx.harness.account('ada');
+    const laptop = await ctx.harness.device('laptop');
     // Weeks of browser-only use before sync existed for this person.
     await laptop.storage.addToHistory({
       id: 'h-old',
@@ -84,17 +69,17 @@ describe('sync between devices', () => {
     expect((await laptop.storage.currentUser()).id).toBe(account.id);
     await converged(account.id, laptop);
     expect((await laptop.storage.getConnections())[0]?.password).toBe('hunter2');
-    const { rows } = await harness.sql.query(
+    const { rows } = await ctx.harness.sql.query(
       'select count(*)::int as n from connections where user_id = $1',
       [account.id],
     );
     expect(rows[0].n).toBe(1);
     // The password never left the device: the server's row has no password anywhere.
-    const serverRows = JSON.stringify(await snapshot(harness.sql, account.id));
+    const serverRows = JSON.stringify(await snapshot(ctx.harness.sql, account.id));
     expect(serverRows).not.toContain('hunter2');
 
     // A new browser: its untouched default profile becomes the account, and nothing of it wins.
-    const desktop = await harness.device('desktop');
+    const desktop = await ctx.harness.device('desktop');
     const second = await desktop.enableSync('ada', account.password);
     await second.syncNow();
     await converged(account.id, laptop, desktop);
@@ -111,20 +96,22 @@ describe('sync between devices', () => {
     expect((await desktop.storage.getConnections())[0]?.password).toBeUndefined();
 
     // Turning sync on again uploads nothing twice.
-    const mutationsBefore = await harness.sql.query(
+    const mutationsBefore = await ctx.harness.sql.query(
       'select count(*)::int as n from sync_mutations',
     );
     await client.stop();
     await laptop.enableSync('ada', account.password);
     await laptop.client?.syncNow();
     await converged(account.id, laptop, desktop);
-    const counts = await harness.sql.query(
+    const counts = await ctx.harness.sql.query(
       `select (select count(*) from query_logs where user_id = $1)::int as history,
               (select count(*) from saved_queries where user_id = $1)::int as saved`,
       [account.id],
     );
     expect(counts.rows[0]).toEqual({ history: 1, saved: 1 });
-    const mutationsAfter = await harness.sql.query('select count(*)::int as n from sync_mutations');
+    const mutationsAfter = await ctx.harness.sql.query(
+      'select count(*)::int as n from sync_mutations',
+    );
     // Re-sent rows were answered "already there", not applied again.
     expect(mutationsAfter.rows[0].n).toBeGreaterThanOrEqual(mutationsBefore.rows[0].n);
     expect(await outbox(laptop)).toBe(0);
@@ -134,9 +121,9 @@ describe('sync between devices', () => {
   });
 
   it('brings a change on one device to the other, live', async () => {
-    const account = await harness.account('bob');
-    const a = await harness.device('a');
-    const b = await harness.device('b');
+    const account = await ctx.harness.account('bob');
+    const a = await ctx.harness.device('a');
+    const b = await ctx.harness.device('b');
     await (await a.enableSync('bob', account.password)).syncNow();
     await (await b.enableSync('bob', account.password)).syncNow();
 
@@ -154,7 +141,7 @@ describe('sync between devices', () => {
     await b.storage.deleteSavedQuery('live-1');
     await expect.poll(async () => (await a.storage.getSavedQueries()).length, SOON).toBe(0);
     // The delete travelled as a tombstone: the row is there, deleted, on every copy.
-    const { rows } = await harness.sql.query(
+    const { rows } = await ctx.harness.sql.query(
       'select deleted_at is not null as deleted from saved_queries where id = $1',
       ['live-1'],
     );
@@ -165,9 +152,9 @@ describe('sync between devices', () => {
   });
 
   it('converges concurrent offline edits of one row to the last write, on both devices', async () => {
-    const account = await harness.account('cleo');
-    const a = await harness.device('a');
-    const b = await harness.device('b');
+    const account = await ctx.harness.account('cleo');
+    const a = await ctx.harness.device('a');
+    const b = await ctx.harness.device('b');
     await (await a.enableSync('cleo', account.password)).syncNow();
     await (await b.enableSync('cleo', account.password)).syncNow();
     const base = {
@@ -219,9 +206,9 @@ describe('sync between devices', () => {
   });
 
   it('never brings a deleted row back with an older edit from another device', async () => {
-    const account = await harness.account('dan');
-    const a = await harness.device('a');
-    const b = await harness.device('b');
+    const account = await ctx.harness.account('dan');
+    const a = await ctx.harness.device('a');
+    const b = await ctx.harness.device('b');
     await (await a.enableSync('dan', account.password)).syncNow();
     await (await b.enableSync('dan', account.password)).syncNow();
     const base = {
@@ -250,8 +237,8 @@ describe('sync between devices', () => {
   });
 
   it('resumes each shape from where it stood after a restart, without downloading everything again', async () => {
-    const account = await harness.account('eve');
-    const a = await harness.device('a');
+    const account = await ctx.harness.account('eve');
+    const a = await ctx.harness.device('a');
     const client = await a.enableSync('eve', account.password);
     for (let i = 0; i < 20; i++) {
       await a.storage.addToHistory({
@@ -275,10 +262,10 @@ describe('sync between devices', () => {
       'saved_queries',
     ]);
 
-    const before = harness.electric.requests.length;
+    const before = ctx.harness.electric.requests.length;
     const restarted = await a.startSync();
     await restarted.syncNow();
-    const asked = harness.electric.requests.slice(before);
+    const asked = ctx.harness.electric.requests.slice(before);
     // No request of the restarted client started a shape over (offset -1).
     expect(asked.length).toBeGreaterThan(0);
     expect(asked.filter((r) => r.url.searchParams.get('offset') === '-1')).toEqual([]);

@@ -1,6 +1,7 @@
 import type { ImportReport, StorageUsage, TransferReport, VaultStatus } from '@platform/storage';
 import { isStorageError, ValidationError } from '@platform/storage';
 import { type ChangeEvent, useCallback, useEffect, useState } from 'react';
+import { useAction } from '../shell/useAction.ts';
 import { describe } from '../storage/describe.ts';
 import { useStorage } from '../storage/StorageContext.tsx';
 import { useSync } from '../sync/SyncContext.tsx';
@@ -35,8 +36,7 @@ export function StoragePage() {
   const [usage, setUsage] = useState<StorageUsage | null>(null);
   const [vault, setVault] = useState<VaultStatus | null>(null);
   const [legacy, setLegacy] = useState<ImportReport | null | undefined>(undefined);
-  const [busy, setBusy] = useState<'export' | 'import' | 'persist' | 'reset' | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { busy, failure, setFailure, run } = useAction<'export' | 'import' | 'persist' | 'reset'>();
   const [transfer, setTransfer] = useState<TransferReport | null>(null);
   const [confirmReset, setConfirmReset] = useState(false);
 
@@ -56,18 +56,6 @@ export function StoragePage() {
   const { location, warnings } = state.status;
   const admin = state.user.role === 'admin';
   const share = usage ? usageShare(usage.usage, usage.quota) : null;
-
-  const run = async (what: NonNullable<typeof busy>, task: () => Promise<void>) => {
-    setBusy(what);
-    setFailure(null);
-    try {
-      await task();
-    } catch (e) {
-      setFailure(describe(e));
-    } finally {
-      setBusy(null);
-    }
-  };
 
   const exportData = () =>
     run('export', async () => {

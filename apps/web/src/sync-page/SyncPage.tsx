@@ -1,5 +1,6 @@
 import type { SyncServerApi, SyncServerStatus } from '@platform/sync';
 import { type FormEvent, useEffect, useState } from 'react';
+import { useAction } from '../shell/useAction.ts';
 import { describe } from '../storage/describe.ts';
 import { useStorage } from '../storage/StorageContext.tsx';
 import { DEFAULT_SYNC_URL, useSync, useSyncActions } from '../sync/SyncContext.tsx';
@@ -25,9 +26,9 @@ export function SyncPage() {
   const actions = useSyncActions();
   const [url, setUrl] = useState(DEFAULT_SYNC_URL);
   const [probe, setProbe] = useState<Probe>({ state: 'idle' });
-  const [failure, setFailure] = useState<string | null>(null);
+  const action = useAction<string>();
+  const { busy, failure, setFailure } = action;
   const [note, setNote] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
   const [confirmReset, setConfirmReset] = useState(false);
   const [api, setApi] = useState<SyncServerApi | null>(null);
 
@@ -57,17 +58,9 @@ export function SyncPage() {
   }
   const { user } = storageState;
 
-  const run = async (what: string, task: () => Promise<void>) => {
-    setBusy(what);
-    setFailure(null);
+  const run = (what: string, task: () => Promise<void>) => {
     setNote(null);
-    try {
-      await task();
-    } catch (e) {
-      setFailure(describe(e));
-    } finally {
-      setBusy(null);
-    }
+    return action.run(what, task);
   };
 
   const test = () =>
