@@ -354,6 +354,20 @@ describe('POST /api/sync/push', () => {
     expect(await stored('good')).not.toBeNull();
   });
 
+  it('takes a batch of large query texts, well past the other routes’ body limit', async () => {
+    const big = (id: string) => ({
+      ...historyEntry(bob.id, id, stamp(T0)),
+      query: `select '${'x'.repeat(900_000)}'`,
+    });
+    const result = await push(bob, [
+      upsert('query_logs', big('big-1')),
+      upsert('query_logs', big('big-2')),
+      upsert('query_logs', big('big-3')),
+    ]);
+    expect(result.status).toBe(200);
+    expect(result.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
+  });
+
   it('refuses requests without a session, and malformed or oversized batches', async () => {
     const anonymous = await server.call('POST', '/api/sync/push', {
       body: { mutations: [upsert('query_logs', historyEntry(bob.id, 'h', stamp(T0)))] },

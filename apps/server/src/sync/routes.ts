@@ -1,7 +1,13 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { ELECTRIC_PROTOCOL_QUERY_PARAMS } from '@electric-sql/client';
-import { isSyncedTable, type PushResponse, pushRequest, SYNCED } from '@platform/sync/protocol';
+import {
+  isSyncedTable,
+  MAX_PUSH_BYTES,
+  type PushResponse,
+  pushRequest,
+  SYNCED,
+} from '@platform/sync/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Session } from '../auth/session.ts';
 import { transaction } from '../db/database.ts';
@@ -90,7 +96,8 @@ export function registerSyncRoutes(app: FastifyInstance, sync: SyncContext | nul
     return sync;
   };
 
-  app.post('/api/sync/push', async (request, reply) => {
+  // A batch may carry several large query texts: more room than the other routes.
+  app.post('/api/sync/push', { bodyLimit: MAX_PUSH_BYTES }, async (request, reply) => {
     const ctx = need();
     const session = await requireSession(ctx, request);
     const input = parseBody(reply, pushRequest, request.body);

@@ -9,7 +9,7 @@ import {
   ShapeStream,
 } from '@electric-sql/client';
 import type { SyncBridge } from '@platform/storage';
-import { MAX_PUSH_BATCH } from '../protocol/messages.ts';
+import { MAX_PUSH_BATCH, MAX_PUSH_BYTES, type Mutation } from '../protocol/messages.ts';
 import { SYNCED_TABLES, type SyncedTable } from '../protocol/tables.ts';
 import { applyShapeBatch, loadPositions, type ShapePosition } from './apply-shape.ts';
 import { adjustClockOffset } from './clock.ts';
@@ -61,6 +61,21 @@ export interface SyncClientOptions {
 }
 
 const DEFAULT_RETRY: RetryOptions = { initialMs: 1_000, maxMs: 60_000 };
+/** How often a running client renews its session (the server's sessions last days). */
+const SESSION_RENEWAL_MS = 6 * 3_600_000;
+
+/**
+ * The first mutations of a batch that fit a request of a quarter of MAX_PUSH_BYTES (at least
+ * one: any single mutation fits the server's limit); the rest go in the next request.
+ */
+export function fitInRequest(mutations: Mutation[]): Mutation[] {
+  let bytes = 0;
+  for (let i = 0; i < mutations.length; i++) {
+    bytes += new TextEncoder().encode(JSON.stringify(mutations[i])).length;
+    if (i > 0 && bytes > MAX_PUSH_BYTES / 4) return mutations.slice(0, i);
+  }
+  return mutations;
+}
 
 /**
  * Syncs one profile's PGlite with the server, the way Electric's write-patterns example does:
@@ -92,6 +107,7 @@ export class SyncClient {
   #pushError: SyncServerError | null = null;
   #shapeError: string | null = null;
   #savedSyncedAt = 0;
+  #renewal: ReturnType<typeof setInterval> | null = null;
   #lastExchange = 0;
   #clockUnchecked = true;
   /** Shape batches run one at a time across tables: PGlite has one writer anyway. */
@@ -136,6 +152,15 @@ export class SyncClient {
     for (const table of SYNCED_TABLES) this.#openShape(table, positions.get(table), abort.signal);
     await this.#refreshPending();
     this.schedulePush(0);
+    // A studio that only reads still renews its session, so it is not signed out after a week.
+    this.#renewal = setInterval(() => {
+      this.api.me().catch((error: unknown) => {
+        if (error instanceof SyncServerError && error.kind === 'unauthorized') {
+          this.#set({ state: 'signed-out', error: error.message });
+        }
+      });
+    }, SESSION_RENEWAL_MS);
+    (this.#renewal as { unref?: () => void }).unref?.();
   }
 
   async stop(): Promise<void> {
@@ -146,6 +171,8 @@ export class SyncClient {
     this.#streams.clear();
     if (this.#pushTimer) clearTimeout(this.#pushTimer);
     this.#pushTimer = null;
+    if (this.#renewal) clearInterval(this.#renewal);
+    this.#renewal = null;
     await this.#pushing?.catch(() => {});
     await this.#applying.catch(() => {});
     this.#set({ state: 'stopped' });
@@ -318,7 +345,8 @@ export class SyncClient {
   async #checkClock(): Promise<void> {
     if (!this.#clockUnchecked && Date.now() - this.#lastExchange < 60_000) return;
     const sentAt = Date.now();
-    const { serverTime } = await this.api.status();
+    // Who-am-I, not just the time: it also renews the session cookie (sliding sessions).
+    const { serverTime } = await this.api.me();
     await this.#exchanged(serverTime, sentAt);
   }
 
@@ -339,7 +367,7 @@ export class SyncClient {
     }
     for (;;) {
       if (!this.#abort) return;
-      const mutations = await nextMutations(this.#bridge.db, this.userId, size);
+      const mutations = fitInRequest(await nextMutations(this.#bridge.db, this.userId, size));
       if (mutations.length === 0) {
         this.#pushError = null;
         this.#failures = 0;

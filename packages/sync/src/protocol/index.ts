@@ -11,6 +11,7 @@ export {
   type AccountInfo,
   MAX_CLOCK_AHEAD_MS,
   MAX_PUSH_BATCH,
+  MAX_PUSH_BYTES,
   MUTATION_STATUSES,
   type Mutation,
   type MutationResult,

@@ -6,6 +6,11 @@ import { SYNCED_TABLES } from './tables.ts';
 /** Most mutations one push request may carry; the client sends at most this many at once. */
 export const MAX_PUSH_BATCH = 500;
 /**
+ * The largest push request body the server takes. One mutation always fits (a query text is at
+ * most 1 Mi characters, 4 MiB of UTF-8); the client packs batches up to a quarter of this.
+ */
+export const MAX_PUSH_BYTES = 8 * 1024 * 1024;
+/**
  * How far ahead of the server's clock a pushed stamp may be. A device corrects its clock by the
  * server's at every exchange, so a stamp further ahead comes from a clock that jumped since: the
  * server restamps that write with its own time instead of letting it win for as long as the
