@@ -101,6 +101,7 @@ export class SyncClient {
     rejected: [],
   };
   #pushTimer: ReturnType<typeof setTimeout> | null = null;
+  #pushDue = 0;
   #pushing: Promise<void> | null = null;
   #pushAgain = false;
   #failures = 0;
@@ -239,9 +240,16 @@ export class SyncClient {
     }
   }
 
+  /**
+   * Pushes in `delayMs` at the latest. A push already due sooner stays as it is, so a steady
+   * stream of writes cannot keep postponing it.
+   */
   schedulePush(delayMs: number): void {
     if (!this.#abort) return;
+    const due = Date.now() + delayMs;
+    if (this.#pushTimer && this.#pushDue <= due) return;
     if (this.#pushTimer) clearTimeout(this.#pushTimer);
+    this.#pushDue = due;
     this.#pushTimer = setTimeout(() => {
       this.#pushTimer = null;
       void this.#runPush();
