@@ -1,6 +1,6 @@
 // Profiles, roles and preferences, end to end: the production build served by apps/server.
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   goTo,
   openStudio,
@@ -8,25 +8,12 @@ import {
   runSql,
   SOON,
   STORAGE_TIMEOUT,
-  type Studio,
   screenshot,
-  startStudio,
+  useStudio,
   waitForStorage,
 } from './support.ts';
 
-let studio: Studio;
-
-beforeAll(async () => {
-  studio = await startStudio();
-}, 180_000);
-
-afterEach(async () => {
-  await studio.closeContexts();
-});
-
-afterAll(async () => {
-  await studio?.close();
-});
+const env = useStudio();
 
 async function createProfile(
   page: Page,
@@ -64,9 +51,9 @@ describe('profiles in Chromium', () => {
   it("keeps two profiles' history and saved queries apart, and asks a protected profile's password", {
     timeout: 400_000,
   }, async () => {
-    const page = await studio.newPage();
+    const page = await env.studio.newPage();
     const errors = pageErrors(page);
-    await openStudio(page, studio.url);
+    await openStudio(page, env.studio.url);
     expect(await page.getByTestId('profile').textContent()).toContain('admin');
 
     // The first-run admin's own work.
@@ -135,7 +122,7 @@ describe('profiles in Chromium', () => {
     expect(await page.getByTestId('profile').textContent()).toContain('bob');
     const second = await page.context().newPage();
     const secondErrors = pageErrors(second);
-    await second.goto(studio.url);
+    await second.goto(env.studio.url);
     const lock = second.getByRole('form', { name: 'Unlock profile' });
     await lock.waitFor({ timeout: STORAGE_TIMEOUT });
     expect(await second.getByTestId('storage-chip').getAttribute('data-state')).toBe('loading');
@@ -156,9 +143,9 @@ describe('profiles in Chromium', () => {
   it('lets a viewer run read-only queries but not save them or manage profiles', {
     timeout: 400_000,
   }, async () => {
-    const page = await studio.newPage();
+    const page = await env.studio.newPage();
     const errors = pageErrors(page);
-    await openStudio(page, studio.url);
+    await openStudio(page, env.studio.url);
     await createProfile(page, { name: 'vera', role: 'viewer' });
     await switchProfile(page, 'vera');
 
@@ -194,9 +181,9 @@ describe('profiles in Chromium', () => {
   it("keeps each profile's theme, editor font size and history retention", {
     timeout: 400_000,
   }, async () => {
-    const page = await studio.newPage();
+    const page = await env.studio.newPage();
     const errors = pageErrors(page);
-    await openStudio(page, studio.url);
+    await openStudio(page, env.studio.url);
     const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
     const fontSize = () =>
       page.evaluate(

@@ -2,7 +2,7 @@
 // browser, and the way out when the vault's key is lost.
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   blankPageUrl,
   goTo,
@@ -10,24 +10,11 @@ import {
   pageErrors,
   runSql,
   SOON,
-  type Studio,
   screenshot,
-  startStudio,
+  useStudio,
 } from './support.ts';
 
-let studio: Studio;
-
-beforeAll(async () => {
-  studio = await startStudio();
-}, 180_000);
-
-afterEach(async () => {
-  await studio.closeContexts();
-});
-
-afterAll(async () => {
-  await studio?.close();
-});
+const env = useStudio();
 
 async function importFile(page: Page, name: string, content: string) {
   await page
@@ -40,9 +27,9 @@ describe('the storage page in Chromium', () => {
     timeout: 500_000,
   }, async () => {
     // Browser A: some work worth keeping.
-    const a = await studio.newPage();
+    const a = await env.studio.newPage();
     const errorsA = pageErrors(a);
-    await openStudio(a, studio.url);
+    await openStudio(a, env.studio.url);
     await runSql(a, "select 'export me' as x");
     await expect
       .poll(() => a.getByTestId('history-item').allTextContents(), SOON)
@@ -93,9 +80,9 @@ describe('the storage page in Chromium', () => {
     expect(errorsA).toEqual([]);
 
     // Browser B: a fresh profile of the browser, nothing in it yet.
-    const b = await studio.newPage();
+    const b = await env.studio.newPage();
     const errorsB = pageErrors(b);
-    await openStudio(b, `${studio.url}/#/storage`);
+    await openStudio(b, `${env.studio.url}/#/storage`);
     const pageB = b.getByTestId('storage-page');
 
     // Bad files are refused whole, with the reason.
@@ -141,9 +128,9 @@ describe('the storage page in Chromium', () => {
   it('offers a vault reset when its key is lost, after which protected profiles open again', {
     timeout: 500_000,
   }, async () => {
-    const page = await studio.newPage();
+    const page = await env.studio.newPage();
     const errors = pageErrors(page);
-    await openStudio(page, studio.url);
+    await openStudio(page, env.studio.url);
     await goTo(page, 'Profiles');
     await page.getByRole('button', { name: '+ New profile' }).click();
     const dialog = page.getByRole('form', { name: 'New profile' });
@@ -154,7 +141,7 @@ describe('the storage page in Chromium', () => {
     await dialog.waitFor({ state: 'detached', timeout: 30_000 });
 
     // The browser loses the vault's key (site data partly cleared); the sealed entries remain.
-    await page.goto(blankPageUrl(studio));
+    await page.goto(blankPageUrl(env.studio));
     await page.evaluate(
       () =>
         new Promise<void>((resolve, reject) => {
@@ -163,7 +150,7 @@ describe('the storage page in Chromium', () => {
           request.onerror = () => reject(request.error);
         }),
     );
-    await openStudio(page, `${studio.url}/#/storage`);
+    await openStudio(page, `${env.studio.url}/#/storage`);
     const status = page.getByTestId('vault-status');
     await expect.poll(() => status.textContent(), SOON).toContain("The vault's key is gone");
 

@@ -1,7 +1,7 @@
 // The studio as users run it: `vite build` of apps/web, served by apps/server, in Chromium.
 import { createDatabase } from '@platform/testing/postgres';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import {
   blankPageUrl,
   dumpStoredText,
@@ -9,25 +9,12 @@ import {
   pageErrors,
   runSql,
   STORAGE_TIMEOUT,
-  type Studio,
   screenshot,
-  startStudio,
+  useStudio,
   waitForStorage,
 } from './support.ts';
 
-let studio: Studio;
-
-beforeAll(async () => {
-  studio = await startStudio();
-}, 300_000);
-
-afterEach(async () => {
-  await studio?.closeContexts();
-});
-
-afterAll(async () => {
-  await studio?.close();
-});
+const env = useStudio();
 
 const historyItem = (page: Page, text: string) =>
   page.getByTestId('history-item').filter({ hasText: text });
@@ -39,7 +26,7 @@ describe('the studio, built and served by apps/server', () => {
     const database = await createDatabase(inject('postgresUrl'), 'e2e');
     try {
       // The table, created through the server's own API (JSON, same origin rules as the page).
-      const setup = await fetch(`${studio.url}/api/query`, {
+      const setup = await fetch(`${env.studio.url}/api/query`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({
@@ -53,9 +40,9 @@ describe('the studio, built and served by apps/server', () => {
       const password = decodeURIComponent(target.password);
       expect(password.length).toBeGreaterThanOrEqual(8);
 
-      const page = await studio.newPage();
+      const page = await env.studio.newPage();
       const errors = pageErrors(page);
-      await openStudio(page, studio.url);
+      await openStudio(page, env.studio.url);
 
       // Add the connection through the form.
       await page.getByRole('button', { name: '+ Connection' }).click();
@@ -105,7 +92,7 @@ describe('the studio, built and served by apps/server', () => {
       expect(errors).toEqual([]);
 
       // Leave the studio (its storage worker goes with it) and read what the origin stores.
-      await page.goto(blankPageUrl(studio));
+      await page.goto(blankPageUrl(env.studio));
       let stored = await dumpStoredText(page);
       await expect
         .poll(
@@ -124,7 +111,7 @@ describe('the studio, built and served by apps/server', () => {
       expect(stored.localStorage).toContain('platform_vault_v1');
       expect(stored.localStorage).not.toContain(password);
     } finally {
-      await studio.closeContexts();
+      await env.studio.closeContexts();
       await database.drop();
     }
   });
@@ -132,10 +119,10 @@ describe('the studio, built and served by apps/server', () => {
   it("imports the old studio's localStorage data on first open and lists its history", {
     timeout: 300_000,
   }, async () => {
-    const page = await studio.newPage();
+    const page = await env.studio.newPage();
     const errors = pageErrors(page);
     // What the legacy studio left in this origin's localStorage, before the new one first loads.
-    await page.goto(blankPageUrl(studio));
+    await page.goto(blankPageUrl(env.studio));
     await page.evaluate(() => {
       localStorage.setItem(
         'orchids_db_connections',
@@ -197,7 +184,7 @@ describe('the studio, built and served by apps/server', () => {
       );
     });
 
-    await openStudio(page, studio.url);
+    await openStudio(page, env.studio.url);
 
     // The History panel lists the imported entries, newest first, as the old studio logged them.
     const items = page.getByTestId('history-item');
@@ -235,9 +222,9 @@ describe('the studio, built and served by apps/server', () => {
   it('keeps platform history when the demo connection runs DROP TABLE query_logs', {
     timeout: 300_000,
   }, async () => {
-    const page = await studio.newPage();
+    const page = await env.studio.newPage();
     const errors = pageErrors(page);
-    await openStudio(page, studio.url);
+    await openStudio(page, env.studio.url);
 
     await runSql(page, 'select count(*) from customers');
     await expect
@@ -245,7 +232,7 @@ describe('the studio, built and served by apps/server', () => {
       .toBe('SELECT · 1 row');
     await historyItem(page, 'select count(*) from customers').first().waitFor({ timeout: 60_000 });
 
-    // The demo database is the user's, not the platform's: this drops nothing of the studio.
+    // The demo database is the user's, not the platform's: this drops nothing of the env.studio.
     await runSql(page, 'drop table if exists query_logs');
     await historyItem(page, 'drop table if exists query_logs').first().waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('query-error').count()).toBe(0);

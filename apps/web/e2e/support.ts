@@ -8,9 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { buildServer } from '@platform/server';
 import { launchChromium } from '@platform/testing/chromium';
 import { type ElectricDouble, startElectricDouble } from '@platform/testing/electric-double';
+import { createDatabase, type TestDatabase } from '@platform/testing/postgres';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -49,6 +50,37 @@ export interface StudioOptions {
    * with Electric's test double on the same database behind its shape proxy.
    */
   syncDatabaseUrl?: string;
+}
+
+export interface StudioFixture {
+  readonly studio: Studio;
+  /** With `sync`: the fresh platform database of the test PostgreSQL the server syncs to. */
+  readonly databaseUrl: string;
+}
+
+/**
+ * The hooks every end-to-end spec file needs: the studio for the file, a fresh browser context
+ * per test, closed after it, and everything closed (the sync database dropped) at the end.
+ */
+export function useStudio(options: { sync?: boolean } = {}): StudioFixture {
+  const fixture = {} as { studio: Studio; databaseUrl: string };
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    if (options.sync) {
+      database = await createDatabase(inject('postgresUrl'), 'e2e_sync');
+      fixture.databaseUrl = database.url;
+    }
+    fixture.studio = await startStudio(database ? { syncDatabaseUrl: database.url } : {});
+    // Building the app and Chromium's first start take minutes on a loaded machine.
+  }, 300_000);
+  afterEach(async () => {
+    await fixture.studio?.closeContexts();
+  });
+  afterAll(async () => {
+    await fixture.studio?.close();
+    await database?.drop();
+  });
+  return fixture;
 }
 
 /** Builds apps/web into a temporary folder, serves it with apps/server, launches Chromium. */

@@ -1,36 +1,19 @@
 // Sync mode end to end in Chromium: the production build served by apps/server in sync mode,
 // on a real PostgreSQL, with Electric's test double behind the server's shape proxy.
-import { createDatabase, type TestDatabase } from '@platform/testing/postgres';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   goTo,
   openStudio,
   pageErrors,
   runSql,
-  type Studio,
   screenshot,
-  startStudio,
+  useStudio,
   waitForStorage,
 } from './support.ts';
 
-let database: TestDatabase;
-let studio: Studio;
-
-beforeAll(async () => {
-  database = await createDatabase(inject('postgresUrl'), 'e2e_sync');
-  studio = await startStudio({ syncDatabaseUrl: database.url });
-}, 180_000);
-
-afterEach(async () => {
-  await studio.closeContexts();
-});
-
-afterAll(async () => {
-  await studio?.close();
-  await database?.drop();
-});
+const env = useStudio({ sync: true });
 
 const SOON = { timeout: 60_000, interval: 250 };
 const PASSWORD = 'correct horse battery';
@@ -80,17 +63,17 @@ describe('sync mode in Chromium', () => {
   it("shows one user's saved queries in two browsers, both ways, live", {
     timeout: 500_000,
   }, async () => {
-    const a = await studio.newPage();
+    const a = await env.studio.newPage();
     const errorsA = pageErrors(a);
-    await openStudio(a, studio.url);
+    await openStudio(a, env.studio.url);
     expect(await indicator(a).textContent()).toBe('Browser only');
     await saveQuery(a, 'select 1 as before_sync', 'Made before sync');
     await turnSyncOn(a, 'ada', true);
     await screenshot(a, 'sync.png');
 
-    const b = await studio.newPage();
+    const b = await env.studio.newPage();
     const errorsB = pageErrors(b);
-    await openStudio(b, studio.url);
+    await openStudio(b, env.studio.url);
     await turnSyncOn(b, 'ada', false);
     await expect
       .poll(() => savedNames(b), SOON)
@@ -107,9 +90,9 @@ describe('sync mode in Chromium', () => {
   it('gets everything back after the browser’s storage is cleared, by logging in again', {
     timeout: 500_000,
   }, async () => {
-    const page = await studio.newPage();
+    const page = await env.studio.newPage();
     const errors = pageErrors(page);
-    await openStudio(page, studio.url);
+    await openStudio(page, env.studio.url);
     await turnSyncOn(page, 'ada', false);
     await goTo(page, 'Workbench');
     await runSql(page, "select 'remember me' as history_entry");
@@ -120,7 +103,7 @@ describe('sync mode in Chromium', () => {
 
     // Site data cleared: OPFS, IndexedDB, localStorage and the session cookie all go.
     const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Storage.clearDataForOrigin', { origin: studio.url, storageTypes: 'all' });
+    await cdp.send('Storage.clearDataForOrigin', { origin: env.studio.url, storageTypes: 'all' });
     await page.reload();
     await waitForStorage(page);
     expect(await indicator(page).textContent()).toBe('Browser only');
@@ -143,9 +126,9 @@ describe('sync mode in Chromium', () => {
   it('keeps working offline, counting what waits, and sends it when back', {
     timeout: 500_000,
   }, async () => {
-    const page = await studio.newPage();
+    const page = await env.studio.newPage();
     const errors = pageErrors(page);
-    await openStudio(page, studio.url);
+    await openStudio(page, env.studio.url);
     await turnSyncOn(page, 'ada', false);
 
     await page.context().setOffline(true);
@@ -156,7 +139,7 @@ describe('sync mode in Chromium', () => {
 
     await page.context().setOffline(false);
     await waitSynced(page);
-    const client = new pg.Client({ connectionString: database.url });
+    const client = new pg.Client({ connectionString: env.databaseUrl });
     await client.connect();
     try {
       const { rows } = await client.query(

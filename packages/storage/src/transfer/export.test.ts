@@ -1,58 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { useTestStorage } from '../test-support/shared-database.ts';
 import { parseExport } from './format.ts';
+import { seedProfiles } from './test-fixtures.ts';
 
 const ctx = useTestStorage();
 
-const entry = (id: string, second: number) => ({
-  id,
-  connectionId: 'c1',
-  query: `select '${id}'`,
-  executionTime: 1.5,
-  status: 'success' as const,
-  executedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, second)),
-});
-const saved = (id: string) => ({
-  id,
-  name: id,
-  query: 'select 1',
-  connectionType: 'postgres' as const,
-  tags: ['report'],
-  createdAt: new Date(),
-  updatedAt: new Date(),
-});
-
-/** The default admin, ada (user) and bob (viewer), each with some data of their own. */
-async function seed() {
-  const s = ctx.storage;
-  await s.addToHistory(entry('admin-h', 1));
-  await s.saveQuery(saved('admin-s'));
-  await s.saveConnection({
-    id: 'admin-c',
-    name: 'Prod',
-    type: 'postgres',
-    host: 'db.example.com',
-    password: 'hunter2-secret',
-    createdAt: new Date('2024-05-01T12:00:00Z'),
-  });
-  await s.preferences.patch({ theme: 'dark' });
-  const ada = await s.users.create({ username: 'ada', email: 'ada@example.com', role: 'user' });
-  const bob = await s.users.create({ username: 'bob', role: 'viewer' });
-  await s.switchUser(ada.id);
-  await s.addToHistory(entry('ada-h', 2));
-  await s.saveQuery(saved('ada-s'));
-  await s.saveConnection({
-    id: 'ada-c',
-    name: 'Shop',
-    type: 'postgres',
-    connectionString: 'postgres://ada:inline-secret@db.example.com:5432/shop',
-    createdAt: new Date('2024-06-01T12:00:00Z'),
-  });
-  await s.switchUser(bob.id);
-  await s.addToHistory(entry('bob-h', 3));
-  await s.switchUser('local-admin');
-  return { ada, bob };
-}
+const seed = () => seedProfiles(ctx.storage);
 
 describe('exportData', () => {
   it('gives an admin every profile and all their data, each row naming its owner', async () => {

@@ -4,6 +4,7 @@ import type { PlatformStorage } from '../storage.ts';
 import { emptyDatabase, testStorage, useTestStorage } from '../test-support/shared-database.ts';
 import type { PlatformExport } from './format.ts';
 import { SKIP_REASONS, type TransferReport } from './import.ts';
+import { saved, seedProfiles } from './test-fixtures.ts';
 
 const ctx = useTestStorage();
 const opened: PlatformStorage[] = [];
@@ -11,59 +12,12 @@ afterEach(async () => {
   for (const storage of opened.splice(0)) await storage.close();
 });
 
-const entry = (id: string, second: number) => ({
-  id,
-  connectionId: 'c1',
-  query: `select '${id}'`,
-  executionTime: 1.5,
-  status: 'success' as const,
-  executedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, second)),
-});
-const saved = (id: string) => ({
-  id,
-  name: id,
-  query: 'select 1',
-  connectionType: 'postgres' as const,
-  tags: ['report'],
-  createdAt: new Date(),
-  updatedAt: new Date(),
-});
-
-/** The default admin, ada (user) and bob (viewer), each with some data of their own. */
-async function seed() {
-  const s = ctx.storage;
-  await s.addToHistory(entry('admin-h', 1));
-  // Two entries of the same instant: their order must survive the trip.
-  await s.addToHistory(entry('admin-h-tie-1', 5));
-  await s.addToHistory(entry('admin-h-tie-2', 5));
-  await s.saveQuery(saved('admin-s'));
-  await s.saveConnection({
-    id: 'admin-c',
-    name: 'Prod',
-    type: 'postgres',
-    host: 'db.example.com',
-    password: 'hunter2-secret',
-    createdAt: new Date('2024-05-01T12:00:00Z'),
+const seed = () =>
+  seedProfiles(ctx.storage, {
+    ties: true,
+    adminPreferences: { theme: 'dark', historyRetention: { maxEntries: 1000 } },
+    adaPreferences: { editorFontSize: 15 },
   });
-  await s.preferences.patch({ theme: 'dark', historyRetention: { maxEntries: 1000 } });
-  const ada = await s.users.create({ username: 'ada', email: 'ada@example.com', role: 'user' });
-  const bob = await s.users.create({ username: 'bob', role: 'viewer' });
-  await s.switchUser(ada.id);
-  await s.addToHistory(entry('ada-h', 2));
-  await s.saveQuery(saved('ada-s'));
-  await s.saveConnection({
-    id: 'ada-c',
-    name: 'Shop',
-    type: 'postgres',
-    connectionString: 'postgres://ada:inline-secret@db.example.com:5432/shop',
-    createdAt: new Date('2024-06-01T12:00:00Z'),
-  });
-  await s.preferences.patch({ editorFontSize: 15 });
-  await s.switchUser(bob.id);
-  await s.addToHistory(entry('bob-h', 3));
-  await s.switchUser('local-admin');
-  return { ada, bob };
-}
 
 /** A storage over the emptied database: a browser that has never been used. */
 async function freshBrowser(): Promise<PlatformStorage> {
