@@ -267,7 +267,7 @@ export function App() {
                   draft: {
                     name: q.name,
                     description: q.description ?? '',
-                    tags: q.tags,
+                    tags: q.tags ?? [],
                     query: q.query,
                   },
                 })

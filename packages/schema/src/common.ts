@@ -4,7 +4,10 @@
  */
 export * from './enums.ts';
 export type { Migration } from './migration.ts';
+export * from './synced-tables.ts';
 export * from './tables/connections.ts';
 export * from './tables/platform-users.ts';
 export * from './tables/query-logs.ts';
 export * from './tables/saved-queries.ts';
+export * from './tables/studio-documents.ts';
+export * from './text-codec.ts';

@@ -6,6 +6,29 @@ export type PlatformRole = (typeof PLATFORM_ROLES)[number];
 export const QUERY_STATUSES = ['success', 'error'] as const;
 export type QueryStatus = (typeof QUERY_STATUSES)[number];
 
-/** Connection kinds the legacy studio knew; kept open in the database so new kinds need no migration. */
-export const DATABASE_TYPES = ['postgres', 'mysql', 'sqlite', 'mongodb', 'redis', 'demo'] as const;
-export type DatabaseType = (typeof DATABASE_TYPES)[number];
+/**
+ * The database types the studio knows today (libredb-studio's `DatabaseType`, and `demo` from
+ * older data). The set keeps growing, so a type is an open string everywhere it is stored:
+ * these are for labels and for knowing what this studio can run, never for refusing data.
+ */
+export const KNOWN_DATABASE_TYPES = [
+  'postgres',
+  'mysql',
+  'sqlite',
+  'mongodb',
+  'redis',
+  'oracle',
+  'mssql',
+  'libredb',
+  'couchbase',
+  'clickhouse',
+  'druid',
+  'elasticsearch',
+  'opensearch',
+  'cassandra',
+  'trino',
+  'demo',
+] as const;
+export type KnownDatabaseType = (typeof KNOWN_DATABASE_TYPES)[number];
+/** A known type, or any other string a newer studio wrote. */
+export type DatabaseType = KnownDatabaseType | (string & {});

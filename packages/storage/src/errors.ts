@@ -64,7 +64,9 @@ export type UnavailableReason =
   | 'opfs-unavailable'
   | 'closed'
   | 'open-failed'
-  | 'migration-failed';
+  | 'migration-failed'
+  /** The database refused a statement for a reason no other error names (its SQLSTATE is kept). */
+  | 'database-error';
 
 export class StorageUnavailableError extends StorageError {
   override readonly name = 'StorageUnavailableError';
@@ -100,6 +102,12 @@ const SQLSTATE = {
   notNullViolation: '23502',
   foreignKeyViolation: '23503',
   diskFull: '53100',
+  /** Text Postgres cannot hold (the text codec stores it; a raw statement may not). */
+  invalidText: '22021',
+  untranslatableCharacter: '22P05',
+  numericOutOfRange: '22003',
+  invalidDatetime: '22008',
+  invalidJson: '22P02',
 } as const;
 
 function sqlState(error: unknown): string | undefined {
@@ -130,6 +138,11 @@ export function translateDatabaseError(error: unknown, context: string): unknown
       return new ConflictError(`${context}: already exists (${detail})`, { cause: error });
     case SQLSTATE.checkViolation:
     case SQLSTATE.notNullViolation:
+    case SQLSTATE.invalidText:
+    case SQLSTATE.untranslatableCharacter:
+    case SQLSTATE.numericOutOfRange:
+    case SQLSTATE.invalidDatetime:
+    case SQLSTATE.invalidJson:
       return new ValidationError(`${context}: ${detail}`);
     case SQLSTATE.foreignKeyViolation:
       return new ConflictError(`${context}: refers to a row that does not exist (${detail})`, {
@@ -145,6 +158,17 @@ export function translateDatabaseError(error: unknown, context: string): unknown
       'leader-changed',
       `${context}: the tab holding the database closed during the request; check and retry.`,
       { cause: error },
+    );
+  }
+  const state = sqlState(error);
+  if (state !== undefined) {
+    // A driver error no case above names: still a storage error, never the raw one.
+    return new StorageUnavailableError(
+      'database-error',
+      `${context}: ${detail} (SQLSTATE ${state})`,
+      {
+        cause: error,
+      },
     );
   }
   return error;

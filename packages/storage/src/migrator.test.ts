@@ -59,6 +59,7 @@ describe('migrate (browser migrations on PGlite)', () => {
       'platform_users',
       'query_logs',
       'saved_queries',
+      'studio_documents',
       'sync_clock',
       'sync_config',
       'sync_outbox',

@@ -104,18 +104,26 @@ describe('the legacy storage API, made async', () => {
       expect(q?.createdAt.getTime()).toBe(q?.updatedAt.getTime());
     });
 
-    it('replaces an existing id, keeping createdAt and moving updatedAt', async () => {
+    it('replaces an existing id in place, with the createdAt the caller gives and updatedAt = now', async () => {
       await ctx.storage.saveQuery(saved());
       const [first] = await ctx.storage.getSavedQueries();
+      if (!first) throw new Error('not saved');
       await new Promise((resolve) => setTimeout(resolve, 5));
 
-      await ctx.storage.saveQuery(saved({ name: 'Active users (v2)', tags: ['report'] }));
+      // The studio edits what it read: its createdAt comes back with it.
+      await ctx.storage.saveQuery({ ...first, name: 'Active users (v2)', tags: ['report'] });
 
       const all = await ctx.storage.getSavedQueries();
       expect(all).toHaveLength(1);
       expect(all[0]).toMatchObject({ name: 'Active users (v2)', tags: ['report'] });
-      expect(all[0]?.createdAt).toEqual(first?.createdAt);
-      expect(all[0]?.updatedAt.getTime()).toBeGreaterThan(first?.updatedAt.getTime() ?? 0);
+      expect(all[0]?.createdAt).toEqual(first.createdAt);
+      expect(all[0]?.updatedAt.getTime()).toBeGreaterThan(first.updatedAt.getTime());
+
+      // Whatever createdAt it gives is kept as given, as the studio's list kept it.
+      await ctx.storage.saveQuery({ ...first, createdAt: new Date('2020-01-01T00:00:00Z') });
+      expect((await ctx.storage.getSavedQueries())[0]?.createdAt).toEqual(
+        new Date('2020-01-01T00:00:00Z'),
+      );
     });
 
     it('deletes by id, and an unknown id is not an error', async () => {
@@ -281,7 +289,9 @@ describe('vault health', () => {
       expect(await after.hasProfilePassword(ada.id)).toBe(false);
       expect((await after.switchUser(ada.id)).id).toBe(ada.id);
       await after.switchUser('local-admin');
-      expect(await after.connections.get('c1')).toMatchObject({ name: 'Prod', password: null });
+      const prod = await after.connections.get('c1');
+      expect(prod).toMatchObject({ name: 'Prod' });
+      expect(prod).not.toHaveProperty('password');
     } finally {
       await after.close();
     }
@@ -302,7 +312,7 @@ describe('vault health', () => {
     await ctx.storage.resetVault();
 
     expect(await ctx.storage.hasProfilePassword(vic.id)).toBe(false);
-    expect((await ctx.storage.connections.get('c1'))?.password).toBeNull();
+    expect(await ctx.storage.connections.get('c1')).not.toHaveProperty('password');
     expect(events.map((e) => e.table).sort()).toEqual(['connections', 'platform_users']);
   });
 });

@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { SYNCED_TABLE_NAMES } from '@platform/schema/browser';
 import { drizzle } from 'drizzle-orm/pglite';
 import { ChangeFeed, type ChangeListener } from './changes.ts';
 import { openNodeDatabase } from './client/open-node.ts';
@@ -9,14 +10,19 @@ import type {
   StorageEstimate,
   StorageLocation,
 } from './client/types.ts';
-import { NotFoundError, PermissionError, StorageUnavailableError } from './errors.ts';
+import {
+  NotFoundError,
+  PermissionError,
+  StorageUnavailableError,
+  translateDatabaseError,
+} from './errors.ts';
+import { legacyFacade, type WorkspaceStorage } from './legacy/facade.ts';
 import {
   type ImportReport,
   importLegacyLocalStorage,
   LEGACY_KEYS,
   readLegacyImportReport,
 } from './legacy/import.ts';
-import { toLegacyConnection, toLegacyHistoryItem, toLegacySavedQuery } from './legacy/mappers.ts';
 import type { LegacyStorage } from './legacy/types.ts';
 import type { Actor } from './permissions.ts';
 import { assertCan } from './permissions.ts';
@@ -25,6 +31,7 @@ import type { ChangedTable, RepositoryContext } from './repositories/context.ts'
 import { HistoryRepository } from './repositories/history.ts';
 import { PreferencesRepository } from './repositories/preferences.ts';
 import { SavedQueriesRepository } from './repositories/saved-queries.ts';
+import { StudioDocumentsRepository } from './repositories/studio-documents.ts';
 import { SyncConfigRepository } from './repositories/sync-config.ts';
 import { type UserRecord, UsersRepository } from './repositories/users.ts';
 import {
@@ -105,6 +112,8 @@ export interface Repositories {
   history: HistoryRepository;
   savedQueries: SavedQueriesRepository;
   connections: ConnectionsRepository;
+  /** The studio's snapshots, charts, audit log and settings (`studio_documents`). */
+  documents: StudioDocumentsRepository;
   preferences: PreferencesRepository;
   syncConfig: SyncConfigRepository;
 }
@@ -118,7 +127,7 @@ export type Lazy<T> = {
 
 export type LazyRepositories = { [K in keyof Repositories]: Lazy<Repositories[K]> };
 
-export interface PlatformStorage extends LegacyStorage, LazyRepositories {
+export interface PlatformStorage extends LegacyStorage, WorkspaceStorage, LazyRepositories {
   /** Opens the database (once); every other method does this itself. */
   open(): Promise<StorageStatus>;
   currentUser(): Promise<UserRecord>;
@@ -266,6 +275,24 @@ function deferLegacyImport(kv: KeyValueStore, warnings: StorageWarning[]): boole
 }
 
 /**
+ * Every method of `methods`, with a database failure turned into the storage error it means:
+ * a raw driver error never reaches a caller.
+ */
+function guarded<T extends object>(methods: T): T {
+  const out = {} as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(methods)) {
+    out[name] = async (...args: unknown[]) => {
+      try {
+        return await (fn as (...a: unknown[]) => unknown)(...args);
+      } catch (error) {
+        throw translateDatabaseError(error, name);
+      }
+    };
+  }
+  return out as T;
+}
+
+/**
  * Platform storage: the legacy API (async) plus repositories for everything it lacks. Nothing is
  * opened until the first call, so creating it costs nothing at page load.
  */
@@ -308,11 +335,15 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
         changed: (table) => feed.publish(table),
       };
       const preferences = new PreferencesRepository(ctx);
+      const documents = new StudioDocumentsRepository(ctx);
       const repos: Repositories = {
         users: new UsersRepository(ctx, (id) => vault.deleteUser(id)),
         history: new HistoryRepository(ctx, () => preferences.historyRetention()),
         savedQueries: new SavedQueriesRepository(ctx),
-        connections: new ConnectionsRepository(ctx, vault),
+        connections: new ConnectionsRepository(ctx, vault, (seedId) =>
+          documents.dismissSeed(seedId),
+        ),
+        documents,
         preferences,
         syncConfig: new SyncConfigRepository(ctx),
       };
@@ -334,8 +365,7 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
           ? null
           : await importLegacyLocalStorage({ storage: kv, db: ctx.db, userId: actor.id, vault });
       if (legacyImport && legacyImport.imported.total > 0) {
-        for (const table of ['query_logs', 'saved_queries', 'connections'] as const)
-          feed.publish(table);
+        for (const table of SYNCED_TABLE_NAMES) feed.publish(table);
       }
       return {
         handle,
@@ -391,7 +421,11 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
           const fn = repo[method];
           if (typeof fn !== 'function')
             throw new TypeError(`${String(key)}.${method} is not a function`);
-          return fn.apply(repo, args);
+          try {
+            return await fn.apply(repo, args);
+          } catch (error) {
+            throw translateDatabaseError(error, `${String(key)}.${method}`);
+          }
         };
       },
     });
@@ -405,6 +439,7 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
   }
 
   const storage: PlatformStorage = {
+    ...guarded(legacyFacade(async () => (await ready()).repos)),
     users: lazy('users', {
       update: async (id, patch) => {
         const { repos } = await ready();
@@ -416,6 +451,7 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
     history: lazy('history'),
     savedQueries: lazy('savedQueries'),
     connections: lazy('connections'),
+    documents: lazy('documents'),
     preferences: lazy('preferences'),
     syncConfig: lazy('syncConfig', {
       set: async (patch) => {
@@ -461,43 +497,6 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
     async hasProfilePassword(userId) {
       const { vault } = await ready();
       return vault.hasProfilePassword(userId);
-    },
-
-    async getConnections() {
-      const { repos } = await ready();
-      return (await repos.connections.list()).map(toLegacyConnection);
-    },
-    async saveConnection(connection) {
-      const { repos } = await ready();
-      await repos.connections.save(connection);
-    },
-    async deleteConnection(id) {
-      const { repos } = await ready();
-      await repos.connections.delete(id);
-    },
-    async getHistory() {
-      const { repos } = await ready();
-      return (await repos.history.recent()).map(toLegacyHistoryItem);
-    },
-    async addToHistory(item) {
-      const { repos } = await ready();
-      await repos.history.add(item);
-    },
-    async clearHistory() {
-      const { repos } = await ready();
-      await repos.history.clear();
-    },
-    async getSavedQueries() {
-      const { repos } = await ready();
-      return (await repos.savedQueries.list()).map(toLegacySavedQuery);
-    },
-    async saveQuery(query) {
-      const { repos } = await ready();
-      await repos.savedQueries.save(query);
-    },
-    async deleteSavedQuery(id) {
-      const { repos } = await ready();
-      await repos.savedQueries.delete(id);
     },
 
     async exportData() {
@@ -556,8 +555,7 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
       kv.setItem(currentUserKey, account.id);
       syncing = await syncingProfiles(ctx.db);
       repos.preferences.invalidate();
-      for (const table of ['platform_users', 'connections', 'saved_queries', 'query_logs'] as const)
-        ctx.changed(table);
+      for (const table of SYNCED_TABLE_NAMES) ctx.changed(table);
       ctx.changed('sync_config');
       const me = await repos.users.get(account.id);
       if (!me) throw new NotFoundError('user', account.id);
@@ -568,8 +566,7 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
       const { ctx, repos } = await ready();
       await forgetSyncedData(ctx.db, currentActor().id);
       repos.preferences.invalidate();
-      for (const table of ['platform_users', 'connections', 'saved_queries', 'query_logs'] as const)
-        ctx.changed(table);
+      for (const table of SYNCED_TABLE_NAMES) ctx.changed(table);
     },
 
     async syncBridge() {

@@ -76,7 +76,9 @@ describe('local writes', () => {
     await ctx.storage.linkSyncAccount(ACCOUNT, 'http://sync.example');
     await ctx.database.pg.exec('delete from sync_outbox');
 
-    await expect(ctx.storage.saveQuery({ ...saved('bad'), name: '' })).rejects.toThrow();
+    await expect(
+      ctx.storage.saveQuery({ ...saved('bad'), name: 42 as unknown as string }),
+    ).rejects.toThrow();
 
     expect(await outbox()).toEqual([]);
   });

@@ -1,7 +1,8 @@
-import { DATABASE_TYPES, PLATFORM_ROLES, QUERY_STATUSES } from '@platform/schema/browser';
+import { isStorableText, PLATFORM_ROLES, QUERY_STATUSES } from '@platform/schema/browser';
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
 import { LIMITS } from './limits.ts';
+import { dateOf } from './records/open-record.ts';
 
 /** Parses `input` or throws a ValidationError naming every offending field. */
 export function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
@@ -15,37 +16,34 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown, what: stri
   throw new ValidationError(`Invalid ${what}: ${summary}`, issues);
 }
 
-const MIN_TIME = Date.UTC(1970, 0, 1);
-const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-
 /** A Date, an ISO string or epoch milliseconds; stored data has them in all three forms. */
 export const dateInput = z.preprocess(
   (value) => (typeof value === 'string' || typeof value === 'number' ? new Date(value) : value),
   z
     .date({ error: 'must be a valid date' })
-    .refine((d) => d.getTime() >= MIN_TIME && d.getTime() <= MAX_TIME, {
-      message: 'must be between 1970 and 9999',
-    }),
+    .refine((d) => dateOf(d) !== null, { message: 'must be between 1970 and 9999' }),
 );
 
+/** A date field checked but kept as given (a Date or the string the studio wrote). */
+const dateField = z.unknown().refine((value) => dateOf(value) !== null, {
+  message: 'must be a valid date between 1970 and 9999',
+});
+
+/**
+ * Ids are keys (of rows, vault entries, sync mutations), so they must be text Postgres holds
+ * exactly; the studio's are short random strings.
+ */
 export const idInput = z
   .string({ error: 'must be a string' })
   .min(1, 'must not be empty')
-  .max(LIMITS.id, `must be at most ${LIMITS.id} characters`);
+  .max(LIMITS.id, `must be at most ${LIMITS.id} characters`)
+  .refine(isStorableText, 'must not hold U+0000 or a lone surrogate');
 
+/** Any string, up to a size: the text codec stores even U+0000. */
 const text = (max: number) =>
   z.string({ error: 'must be a string' }).max(max, `must be at most ${max} characters`);
 
-/** Optional text: absent, `null` and `undefined` all mean "none". */
-const optionalText = (max: number) =>
-  text(max)
-    .nullish()
-    .transform((v) => v ?? null);
-
-const requiredText = (max: number) =>
-  text(max).refine((v) => v.trim().length > 0, { message: 'must not be empty' });
-
-export const queryText = requiredText(LIMITS.queryText);
+export const queryText = text(LIMITS.queryText);
 
 export const roleInput = z.enum(PLATFORM_ROLES, {
   error: `must be one of ${PLATFORM_ROLES.join(', ')}`,
@@ -53,80 +51,66 @@ export const roleInput = z.enum(PLATFORM_ROLES, {
 export const statusInput = z.enum(QUERY_STATUSES, {
   error: `must be one of ${QUERY_STATUSES.join(', ')}`,
 });
-export const databaseTypeInput = z.enum(DATABASE_TYPES, {
-  error: `must be one of ${DATABASE_TYPES.join(', ')}`,
-});
+/** Open: the studio learns new databases faster than any list here. */
+export const databaseTypeInput = text(LIMITS.name).min(1, 'must not be empty');
 
+/** As the studio's input gives them: any strings, duplicates and order kept. */
 export const tagsInput = z
-  .array(
-    z
-      .string({ error: 'must be a string' })
-      .trim()
-      .min(1, 'must not be empty')
-      .max(LIMITS.tag, `must be at most ${LIMITS.tag} characters`),
-    { error: 'must be a list of strings' },
-  )
-  .max(LIMITS.tagsPerQuery, `at most ${LIMITS.tagsPerQuery} tags`)
-  .nullish()
-  .transform((tags) => [...new Set(tags ?? [])]);
+  .array(text(LIMITS.tag), { error: 'must be a list of strings' })
+  .max(LIMITS.tagsPerQuery, `at most ${LIMITS.tagsPerQuery} tags`);
 
-export const historyEntryInput = z.object({
+const count = z
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must not be negative')
+  .max(Number.MAX_SAFE_INTEGER, 'is too large');
+
+/**
+ * The studio's objects, checked where a known field has the wrong type or size. Unknown fields
+ * pass (`looseObject`): they are kept as given. The schemas validate; they transform nothing,
+ * so what is stored is what was given.
+ */
+export const historyItemInput = z.looseObject({
   id: idInput,
-  connectionId: text(LIMITS.id)
-    .nullish()
-    .transform((v) => v ?? null),
-  connectionName: optionalText(LIMITS.name),
-  tabName: optionalText(LIMITS.name),
+  connectionId: text(LIMITS.id).nullish(),
+  connectionName: text(LIMITS.name).nullish(),
+  tabName: text(LIMITS.name).nullish(),
   query: queryText,
   executionTime: z
     .number({ error: 'must be a number of milliseconds' })
-    .finite('must be finite')
-    .min(0, 'must not be negative'),
-  status: statusInput,
-  executedAt: dateInput,
-  rowCount: z
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
     .min(0, 'must not be negative')
-    .max(2_147_483_647, 'is too large')
-    .nullish()
-    .transform((v) => v ?? null),
-  errorMessage: optionalText(LIMITS.errorMessage),
+    .nullish(),
+  status: statusInput,
+  executedAt: dateField,
+  rowCount: count.nullish(),
+  errorMessage: text(LIMITS.errorMessage).nullish(),
 });
-export type HistoryEntryInput = z.input<typeof historyEntryInput>;
-export type HistoryEntryRecord = z.output<typeof historyEntryInput>;
+export type HistoryItemInput = z.input<typeof historyItemInput>;
 
-export const savedQueryInput = z.object({
+export const savedQueryInput = z.looseObject({
   id: idInput,
-  name: requiredText(LIMITS.name),
+  name: text(LIMITS.name),
   query: queryText,
-  description: optionalText(LIMITS.description),
-  connectionType: databaseTypeInput.nullish().transform((v) => v ?? null),
-  tags: tagsInput,
+  description: text(LIMITS.description).nullish(),
+  connectionType: databaseTypeInput.nullish(),
+  tags: tagsInput.nullish(),
+  createdAt: z.unknown().optional(),
+  updatedAt: z.unknown().optional(),
 });
 export type SavedQueryInput = z.input<typeof savedQueryInput>;
 
-export const connectionInput = z.object({
+export const connectionInput = z.looseObject({
   id: idInput,
-  name: requiredText(LIMITS.name),
+  name: text(LIMITS.name),
   type: databaseTypeInput,
-  host: optionalText(LIMITS.host),
-  port: z
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(1, 'must be 1–65535')
-    .max(65_535, 'must be 1–65535')
-    .nullish()
-    .transform((v) => v ?? null),
-  user: optionalText(LIMITS.name),
-  password: optionalText(LIMITS.secret),
-  database: optionalText(LIMITS.name),
-  connectionString: optionalText(LIMITS.connectionString),
-  createdAt: dateInput.optional(),
-  isDemo: z.boolean({ error: 'must be true or false' }).nullish(),
+  host: text(LIMITS.host).nullish(),
+  user: text(LIMITS.name).nullish(),
+  password: text(LIMITS.secret).nullish(),
+  database: text(LIMITS.host).nullish(),
+  connectionString: text(LIMITS.connectionString).nullish(),
+  // The other secrets (`ssl.clientKey`, `sshTunnel.*`, `agentPassword`) are sized by the vault.
 });
 export type ConnectionInput = z.input<typeof connectionInput>;
-export type ConnectionRecordInput = z.output<typeof connectionInput>;
 
 export const usernameInput = z
   .string({ error: 'must be a string' })
@@ -176,8 +160,21 @@ export const knownPreferences = z
   .object({
     theme: z.enum(['light', 'dark', 'system']).optional(),
     editorFontSize: z.number().int().min(8).max(40).optional(),
+    /** The editor's line numbers (the studio's `editor-line-numbers`). */
+    editorLineNumbers: z.boolean().optional(),
     historyRetention: retentionInput.optional(),
   })
   .loose();
 
 export const jsonObject = z.record(z.string(), z.unknown(), { error: 'must be an object' });
+
+/** Text that must not exceed a size once stored (`JSON.stringify`), in UTF-8 bytes. */
+export function assertJsonSize(value: unknown, max: number, what: string): void {
+  const bytes = new TextEncoder().encode(JSON.stringify(value) ?? '').length;
+  if (bytes > max) {
+    throw new ValidationError(
+      `Invalid ${what}: ${bytes} bytes as JSON, over the ${max}-byte limit`,
+      [{ path: '', message: `must be at most ${max} bytes as JSON` }],
+    );
+  }
+}

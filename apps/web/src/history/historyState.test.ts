@@ -19,6 +19,7 @@ const entry = (id: string): HistoryEntry => ({
   status: 'success',
   errorMessage: null,
   executedAt: new Date(0),
+  extra: null,
 });
 
 describe('historyReducer', () => {

@@ -34,7 +34,6 @@ describe('historyEntryFor', () => {
       rowCount: 7,
       executionTime: 4.5,
       status: 'success',
-      errorMessage: null,
       executedAt: base.executedAt,
     });
   });
@@ -51,6 +50,7 @@ describe('historyEntryFor', () => {
       },
       'h2',
     );
-    expect(entry).toMatchObject({ status: 'error', errorMessage: 'boom', rowCount: null });
+    expect(entry).toMatchObject({ status: 'error', errorMessage: 'boom' });
+    expect(entry).not.toHaveProperty('rowCount');
   });
 });

@@ -1,3 +1,4 @@
+import type { QueryHistoryItem } from '@platform/storage';
 import type { StudioConnection } from '../connections/types.ts';
 import type { RunTarget } from '../editor/statements.ts';
 import type { QueryOutcome } from '../query/types.ts';
@@ -12,23 +13,26 @@ export interface Execution {
   executedAt: Date;
 }
 
-/** The storage layer's limits (LIMITS.errorMessage, a Postgres int4 row count). */
-const MAX_ERROR_CHARS = 65_536;
-const clampCount = (n: number | null) => (n === null ? null : Math.min(n, 2_147_483_647));
+/** The storage layer's limit on an error message (LIMITS.errorMessage). */
+const MAX_ERROR_CHARS = 1_048_576;
 
-/** The history entry for one run, in the storage API's input shape. */
-export function historyEntryFor(run: Execution, id: string) {
+/**
+ * The history entry for one run, shaped as the studio's `QueryHistoryItem`: a field with
+ * nothing to say is left out, as the studio leaves it out.
+ */
+export function historyEntryFor(run: Execution, id: string): QueryHistoryItem {
   const { outcome } = run;
+  const rowCount = outcomeRowCount(outcome);
   return {
     id,
     connectionId: run.connection.id,
     connectionName: run.connection.name,
     tabName: run.tab.name,
     query: run.target.sql,
-    rowCount: clampCount(outcomeRowCount(outcome)),
+    ...(rowCount === null ? {} : { rowCount }),
     executionTime: Math.max(0, outcome.durationMs),
-    status: outcome.ok ? ('success' as const) : ('error' as const),
-    errorMessage: outcome.ok ? null : outcome.error.message.slice(0, MAX_ERROR_CHARS),
+    status: outcome.ok ? 'success' : 'error',
+    ...(outcome.ok ? {} : { errorMessage: outcome.error.message.slice(0, MAX_ERROR_CHARS) }),
     executedAt: run.executedAt,
   };
 }

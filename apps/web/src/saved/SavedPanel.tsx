@@ -123,7 +123,7 @@ export function SavedPanel({ onOpen, onEdit }: SavedPanelProps) {
               <strong className="saved-name">{q.name}</strong>
               {q.description && <span className="saved-description">{q.description}</span>}
               <span className="history-meta">
-                {q.tags.length > 0 && `${q.tags.map((t) => `#${t}`).join(' ')} · `}
+                {(q.tags ?? []).length > 0 && `${(q.tags ?? []).map((t) => `#${t}`).join(' ')} · `}
                 {formatWhen(q.updatedAt)}
               </span>
             </button>

@@ -19,6 +19,7 @@ const query = (id: string, tags: string[] = []): SavedQueryRecord => ({
   tags,
   createdAt: new Date(0),
   updatedAt: new Date(0),
+  extra: null,
 });
 
 describe('savedReducer', () => {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, doublePrecision, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
-import { syncColumns, timestamptz } from './columns.ts';
+import { bigint, check, doublePrecision, index, pgTable, text } from 'drizzle-orm/pg-core';
+import { document, syncColumns, timestamptz, userText } from './columns.ts';
 import { platformUsers } from './platform-users.ts';
 
 export const queryLogs = pgTable(
@@ -10,15 +10,18 @@ export const queryLogs = pgTable(
     userId: text('user_id')
       .notNull()
       .references(() => platformUsers.id, { onDelete: 'cascade' }),
-    connectionId: text('connection_id'),
-    connectionName: text('connection_name'),
-    tabName: text('tab_name'),
-    query: text('query').notNull(),
-    rowCount: integer('row_count'),
+    connectionId: userText('connection_id'),
+    connectionName: userText('connection_name'),
+    tabName: userText('tab_name'),
+    query: userText('query').notNull(),
+    // A JS number of rows: a count past 2^31 is real on big tables.
+    rowCount: bigint('row_count', { mode: 'number' }),
     executionTimeMs: doublePrecision('execution_time_ms'),
     status: text('status').notNull(),
-    errorMessage: text('error_message'),
+    errorMessage: userText('error_message'),
     executedAt: timestamptz('executed_at').notNull().defaultNow(),
+    /** Fields of the studio's entry that have no column here, kept as given. */
+    extra: document<Record<string, unknown>>('extra'),
     // Breaks ties between entries executed in the same millisecond: the later insert sorts first.
     insertSeq: bigint('insert_seq', { mode: 'number' }).notNull().generatedByDefaultAsIdentity(),
     ...syncColumns(),

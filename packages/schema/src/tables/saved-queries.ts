@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, pgTable, text } from 'drizzle-orm/pg-core';
-import { syncColumns, timestamptz } from './columns.ts';
+import { document, listPosition, syncColumns, timestamptz, userText } from './columns.ts';
 import { platformUsers } from './platform-users.ts';
 
 export const savedQueries = pgTable(
@@ -10,12 +10,17 @@ export const savedQueries = pgTable(
     userId: text('user_id')
       .notNull()
       .references(() => platformUsers.id, { onDelete: 'cascade' }),
-    name: text('name').notNull(),
-    description: text('description'),
-    query: text('query').notNull(),
-    connectionType: text('connection_type'),
-    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    name: userText('name').notNull(),
+    description: userText('description'),
+    query: userText('query').notNull(),
+    connectionType: userText('connection_type'),
+    /** As typed, duplicates and order kept; null when the query has none (the field is optional). */
+    tags: userText('tags').array(),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
+    /** Insertion order, the order the studio lists them in. */
+    position: listPosition(),
+    /** Fields of the studio's object that have no column here, kept as given. */
+    extra: document<Record<string, unknown>>('extra'),
     ...syncColumns(),
   },
   (t) => [

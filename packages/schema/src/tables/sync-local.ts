@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { SYNCED_TABLE_NAMES } from '../synced-tables.ts';
 import { timestamptz } from './columns.ts';
 
 /**
@@ -30,7 +31,7 @@ export const syncOutbox = pgTable(
     check('sync_outbox_op_check', sql`${t.op} in ('upsert', 'delete')`),
     check(
       'sync_outbox_table_check',
-      sql`${t.tableName} in ('platform_users', 'connections', 'saved_queries', 'query_logs')`,
+      sql.raw(`table_name in (${SYNCED_TABLE_NAMES.map((name) => `'${name}'`).join(', ')})`),
     ),
   ],
 );

@@ -3,17 +3,19 @@ import { inArray } from 'drizzle-orm';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
-import { connectionFields } from '../repositories/connections.ts';
-import { toHistoryRow } from '../repositories/history.ts';
+import { connectionRow } from '../repositories/connections.ts';
+import { historyRow } from '../repositories/history.ts';
+import { savedQueryRow } from '../repositories/saved-queries.ts';
 import {
   connectionInput,
   dateInput,
-  historyEntryInput,
+  historyItemInput,
   parse,
   savedQueryInput,
 } from '../validation.ts';
-import { splitConnectionString } from '../vault/connection-secrets.ts';
+import { takeConnectionSecrets } from '../vault/connection-secrets.ts';
 import type { KeyValueStore } from '../vault/index.ts';
+import type { ConnectionSecretsInput } from '../vault/vault.ts';
 
 /** The keys the legacy studio wrote. */
 export const LEGACY_KEYS = {
@@ -90,7 +92,7 @@ interface SecretSink {
   setConnectionSecrets(
     userId: string,
     connectionId: string,
-    secrets: { password?: string | null; connectionStringPassword?: string | null },
+    secrets: ConnectionSecretsInput,
   ): Promise<void>;
   deleteConnectionSecrets(userId: string, connectionId: string): Promise<void>;
 }
@@ -135,9 +137,9 @@ function validItems<S extends z.ZodType>(
   items: unknown[],
   schema: S,
   skipped: SkippedItem[],
-): { index: number; value: z.output<S> }[] {
+): { index: number; value: z.output<S>; raw: unknown }[] {
   const seen = new Set<string>();
-  const out: { index: number; value: z.output<S> }[] = [];
+  const out: { index: number; value: z.output<S>; raw: unknown }[] = [];
   items.forEach((item, index) => {
     const key = LEGACY_KEYS[kind];
     try {
@@ -147,7 +149,7 @@ function validItems<S extends z.ZodType>(
         return;
       }
       seen.add(value.id);
-      out.push({ index, value });
+      out.push({ index, value, raw: item });
     } catch (error) {
       const reason = error instanceof ValidationError ? error.message : String(error);
       skipped.push({ key, index, id: idOf(item), reason });
@@ -173,7 +175,7 @@ export async function importLegacyLocalStorage(
   const history = validItems(
     'history',
     readArray(storage, 'history', skipped),
-    historyEntryInput,
+    historyItemInput.extend({ executedAt: dateInput }),
     skipped,
   );
   const saved = validItems(
@@ -215,7 +217,7 @@ export async function importLegacyLocalStorage(
       for (let i = 0; i < newHistory.length; i += 500) {
         await tx
           .insert(queryLogs)
-          .values(newHistory.slice(i, i + 500).map(({ value: h }) => toHistoryRow(h, userId)));
+          .values(newHistory.slice(i, i + 500).map(({ raw }) => historyRow(raw, userId)));
       }
 
       const savedIds = await existing(
@@ -225,17 +227,16 @@ export async function importLegacyLocalStorage(
       const newSaved = saved.filter((s) => !savedIds.has(s.value.id));
       if (newSaved.length > 0) {
         await tx.insert(savedQueries).values(
-          newSaved.map(({ value: s }) => ({
-            id: s.id,
-            userId,
-            name: s.name,
-            query: s.query,
-            description: s.description,
-            connectionType: s.connectionType,
-            tags: s.tags,
-            createdAt: s.createdAt,
-            updatedAt: s.updatedAt,
-          })),
+          newSaved.map(({ raw }, position) => {
+            const row = savedQueryRow(raw);
+            return {
+              ...row,
+              userId,
+              position: position + 1,
+              createdAt: row.createdAt ?? new Date(),
+              updatedAt: row.updatedAt ?? new Date(),
+            };
+          }),
         );
       }
 
@@ -244,20 +245,20 @@ export async function importLegacyLocalStorage(
         conns.map((c) => c.value.id),
       );
       const newConns = conns.filter((c) => !connIds.has(c.value.id));
-      for (const { value: c } of newConns) {
-        const split = c.connectionString ? splitConnectionString(c.connectionString) : null;
-        if (c.password || split?.password) {
-          await vault.setConnectionSecrets(userId, c.id, {
-            password: c.password,
-            connectionStringPassword: split?.password ?? null,
-          });
-          secretsWritten.push(c.id);
+      for (const [position, { raw }] of newConns.entries()) {
+        const { record, secrets } = takeConnectionSecrets(raw as Record<string, unknown>);
+        const id = String(record.id);
+        if (Object.keys(secrets).length > 0) {
+          await vault.setConnectionSecrets(userId, id, secrets);
+          secretsWritten.push(id);
         }
+        const row = connectionRow(record);
         await tx.insert(connections).values({
-          id: c.id,
+          id,
           userId,
-          createdAt: c.createdAt,
-          ...connectionFields(c, split?.sanitized ?? null),
+          ...row,
+          createdAt: row.createdAt ?? new Date(),
+          position: position + 1,
         });
       }
 

@@ -6,6 +6,7 @@ export type ChangedTable =
   | 'query_logs'
   | 'saved_queries'
   | 'connections'
+  | 'studio_documents'
   | 'sync_config';
 
 /** What every repository needs: the database, who is acting, and where to announce changes. */

@@ -131,7 +131,6 @@ describe('history repository', () => {
 
   describe('rejects bad input with a ValidationError and writes nothing', () => {
     const cases: [string, unknown][] = [
-      ['an empty query', entry(1, { query: '   ' })],
       ['an oversized query', entry(1, { query: 'x'.repeat(LIMITS.queryText + 1) })],
       ['an invalid date', entry(1, { executedAt: new Date('not a date') })],
       ['an unknown status', { ...entry(1), status: 'maybe' }],
@@ -149,13 +148,22 @@ describe('history repository', () => {
     }
   });
 
-  it('refuses a duplicate id with a ConflictError, keeping the first', async () => {
+  it('keeps a second run under an id already used, under a new id, and the first as it was', async () => {
     await ctx.storage.history.add(entry(1));
 
-    await expect(ctx.storage.history.add(entry(1, { query: 'other' }))).rejects.toMatchObject({
-      code: 'CONFLICT',
-    });
+    const second = await ctx.storage.history.add(entry(1, { query: 'other' }));
+
+    expect(second.id).toMatch(/^h1~[0-9a-z]+$/);
     expect((await ctx.storage.history.get('h1'))?.query).toBe('select 1 from t1');
+    expect((await ctx.storage.history.get(second.id))?.query).toBe('other');
+    expect(await storedCount()).toBe(2);
+  });
+
+  it('keeps what the studio writes every day: an empty editor run, a whitespace query', async () => {
+    await ctx.storage.history.add(entry(1, { query: '' }));
+    await ctx.storage.history.add(entry(2, { query: '   ' }));
+
+    expect((await ctx.storage.getHistory()).map((h) => h.query)).toEqual(['   ', '']);
   });
 
   it('rejects a cursor it did not make', async () => {

@@ -1,15 +1,17 @@
-import { type QueryStatus, queryLogs } from '@platform/schema/browser';
+import { decodeText, type QueryStatus, queryLogs } from '@platform/schema/browser';
 import { and, eq, gte, ilike, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ConflictError, translateDatabaseError, ValidationError } from '../errors.ts';
+import type { QueryHistoryItem } from '../legacy/types.ts';
 import { LIMITS } from '../limits.ts';
 import { assertCan } from '../permissions.ts';
+import { HISTORY_FIELDS } from '../records/fields.ts';
+import { asStoredJson, type JsonObject, joinRecord, splitRecord } from '../records/open-record.ts';
 import {
+  assertJsonSize,
   dateInput,
-  type HistoryEntryInput,
-  type HistoryEntryRecord,
   type HistoryRetention,
-  historyEntryInput,
+  historyItemInput,
   idInput,
   parse,
   statusInput,
@@ -28,6 +30,8 @@ export interface HistoryEntry {
   status: QueryStatus;
   errorMessage: string | null;
   executedAt: Date;
+  /** The entry's fields that have no column (and known ones of an unexpected type), as given. */
+  extra: JsonObject | null;
 }
 
 export interface HistoryFilter {
@@ -81,41 +85,69 @@ interface JsonRow {
   error_message: string | null;
   executed_at: string;
   insert_seq: number;
+  extra: JsonObject | null;
 }
 
-/** A validated entry as the row that stores it (the import writes rows the same way). */
-export function toHistoryRow(
-  entry: HistoryEntryRecord,
-  userId: string,
-): HistoryEntry & { userId: string } {
+/**
+ * The studio's history item as the row that stores it (the import writes rows the same way):
+ * validated, then split into columns and `extra`. `item` is taken as JSON keeps it (Dates as
+ * ISO strings, `NaN` as null), exactly what the studio's localStorage made of it.
+ */
+export function historyRow(item: unknown, userId: string) {
+  const given = asStoredJson(item);
+  parse(historyItemInput, given, 'history entry');
+  const { columns, extra } = splitRecord(HISTORY_FIELDS, given as JsonObject);
+  assertJsonSize(extra, LIMITS.extraBytes, 'history entry');
   return {
-    id: entry.id,
+    id: columns.id as string,
     userId,
-    connectionId: entry.connectionId,
-    connectionName: entry.connectionName,
-    tabName: entry.tabName,
-    query: entry.query,
-    rowCount: entry.rowCount,
-    executionTimeMs: entry.executionTime,
-    status: entry.status,
-    errorMessage: entry.errorMessage,
-    executedAt: entry.executedAt,
+    connectionId: (columns.connectionId as string | undefined) ?? null,
+    connectionName: (columns.connectionName as string | undefined) ?? null,
+    tabName: (columns.tabName as string | undefined) ?? null,
+    query: columns.query as string,
+    rowCount: (columns.rowCount as number | undefined) ?? null,
+    executionTimeMs: (columns.executionTimeMs as number | undefined) ?? null,
+    status: columns.status as QueryStatus,
+    errorMessage: (columns.errorMessage as string | undefined) ?? null,
+    executedAt: columns.executedAt as Date,
+    extra,
   };
 }
 
+type StoredRow = ReturnType<typeof historyRow>;
+
+const text = (value: string | null) => (value === null ? null : decodeText(value));
+
+/** `json_agg` hands text columns over as stored: decoded here, as Drizzle does for its reads. */
 function toEntry(row: JsonRow): HistoryEntry {
   return {
     id: row.id,
-    connectionId: row.connection_id,
-    connectionName: row.connection_name,
-    tabName: row.tab_name,
-    query: row.query,
+    connectionId: text(row.connection_id),
+    connectionName: text(row.connection_name),
+    tabName: text(row.tab_name),
+    query: decodeText(row.query),
     rowCount: row.row_count,
     executionTimeMs: row.execution_time_ms,
     status: row.status,
-    errorMessage: row.error_message,
+    errorMessage: text(row.error_message),
     executedAt: new Date(row.executed_at),
+    extra: row.extra,
   };
+}
+
+/** The studio's object back from an entry: every field it was given, dates as Dates. */
+export function toLegacyHistoryItem(entry: HistoryEntry): QueryHistoryItem {
+  const { extra, ...columns } = entry;
+  return joinRecord(HISTORY_FIELDS, columns, extra) as QueryHistoryItem;
+}
+
+/**
+ * The studio's history ids are 5–7 random characters, never checked: two runs can share one,
+ * and both are history. The second is kept under its id with a suffix.
+ */
+function anotherId(id: string): string {
+  const suffix = Math.random().toString(36).slice(2, 8);
+  return `${id.slice(0, LIMITS.id - suffix.length - 1)}~${suffix}`;
 }
 
 /**
@@ -155,7 +187,7 @@ export class HistoryRepository {
     const result = await this.ctx.db.execute<{ rows: JsonRow[] }>(sql`
       select coalesce(json_agg(t), '[]'::json) as rows from (
         select id, connection_id, connection_name, tab_name, query, row_count,
-               execution_time_ms, status, error_message, executed_at, insert_seq
+               execution_time_ms, status, error_message, executed_at, insert_seq, extra
         from ${queryLogs}
         where ${where}
         order by ${queryLogs.executedAt} desc, ${queryLogs.insertSeq} desc
@@ -164,19 +196,27 @@ export class HistoryRepository {
     return result.rows[0]?.rows ?? [];
   }
 
-  async add(input: HistoryEntryInput): Promise<HistoryEntry> {
+  /**
+   * The studio's `addToHistory`: never refused for an empty query or an id already used (that
+   * run is kept under a new id: `<id>~<random>`). Returns the entry as stored.
+   */
+  async add(input: QueryHistoryItem): Promise<HistoryEntry> {
     const actor = this.ctx.actor();
     assertCan(actor, 'history.write');
-    const entry = parse(historyEntryInput, input, 'history entry');
-    const row = toHistoryRow(entry, actor.id);
+    let row: StoredRow = historyRow(input, actor.id);
     try {
-      await this.ctx.db.insert(queryLogs).values(row);
-    } catch (error) {
-      const translated = translateDatabaseError(error, `history entry ${entry.id}`);
-      if (translated instanceof ConflictError) {
-        throw new ConflictError(`A history entry with id "${entry.id}" already exists.`);
+      for (let attempt = 0; ; attempt++) {
+        const inserted = await this.ctx.db
+          .insert(queryLogs)
+          .values(row)
+          .onConflictDoNothing({ target: queryLogs.id })
+          .returning({ id: queryLogs.id });
+        if (inserted.length > 0) break;
+        if (attempt >= 8) throw new ConflictError(`No free id for history entry ${row.id}.`);
+        row = { ...row, id: anotherId(String((input as { id: unknown }).id)) };
       }
-      throw translated;
+    } catch (error) {
+      throw translateDatabaseError(error, `history entry ${row.id}`);
     }
     await this.enforceRetention();
     this.ctx.changed('query_logs');

@@ -77,9 +77,12 @@ describe('saved queries repository', () => {
     });
   });
 
-  it('trims and de-duplicates tags, and rejects too many', async () => {
-    const saved = await ctx.storage.savedQueries.save(q('d', 'd', 'select 1', [' x ', 'x', 'y']));
-    expect(saved.tags).toEqual(['x', 'y']);
+  it('keeps tags as the studio gives them (order, duplicates, spaces, any length), and refuses too many', async () => {
+    const long = 'a'.repeat(500);
+    const saved = await ctx.storage.savedQueries.save(
+      q('d', 'd', 'select 1', [' x ', 'x', 'y', 'x', long]),
+    );
+    expect(saved.tags).toEqual([' x ', 'x', 'y', 'x', long]);
 
     const tooMany = Array.from({ length: LIMITS.tagsPerQuery + 1 }, (_, i) => `t${i}`);
     await expect(

@@ -122,6 +122,7 @@ export async function exportPlatformData(
         })),
         savedQueries: saved.map((q) => ({
           ...q,
+          tags: q.tags ?? [],
           connectionType: q.connectionType as DatabaseType | null,
           createdAt: iso(q.createdAt),
           updatedAt: iso(q.updatedAt),

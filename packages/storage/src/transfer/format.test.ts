@@ -116,13 +116,13 @@ describe('parseExport', () => {
     const rows = Array.from({ length: 13 }, (_, n) => ({
       ...ENTRY,
       id: `h${n}`,
-      query: n === 12 ? '   ' : `select ${n}`,
+      status: (n === 12 ? 'ok' : 'success') as 'success',
     }));
     const error = failure(file({ history: rows }));
 
     expect(error).toBeInstanceOf(ValidationError);
-    expect(error.issues.map((i) => i.path)).toEqual(['history.12.query']);
-    expect(error.message).toContain('history.12.query');
+    expect(error.issues.map((i) => i.path)).toEqual(['history.12.status']);
+    expect(error.message).toContain('history.12.status');
   });
 
   it('applies the size limits to every row', () => {
@@ -182,7 +182,7 @@ describe('parseExport', () => {
     const rows = Array.from({ length: 20 }, (_, n) => ({
       ...ENTRY,
       id: `h${n}`,
-      query: '',
+      status: 'ok' as 'success',
     }));
     const error = failure(file({ history: rows }));
 

@@ -3,14 +3,15 @@ import { z } from 'zod';
 import { ValidationError, type ValidationIssue } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 import {
-  connectionInput,
+  databaseTypeInput,
   dateInput,
-  historyEntryInput,
   idInput,
   jsonObject,
   knownPreferences,
+  queryText,
   roleInput,
-  savedQueryInput,
+  statusInput,
+  tagsInput,
   usernameInput,
 } from '../validation.ts';
 import { PASSWORD_MASK, splitConnectionString } from '../vault/connection-secrets.ts';
@@ -128,7 +129,28 @@ const profileRow = z.object({
   updatedAt: isoDate,
 });
 
-const historyRow = historyEntryInput.omit({ executionTime: true, executedAt: true }).extend({
+const text = (max: number) =>
+  z.string({ error: 'must be a string' }).max(max, `must be at most ${max} characters`);
+const optionalText = (max: number) =>
+  text(max)
+    .nullish()
+    .transform((v) => v ?? null);
+
+const historyRow = z.object({
+  id: idInput,
+  connectionId: optionalText(LIMITS.id),
+  connectionName: optionalText(LIMITS.name),
+  tabName: optionalText(LIMITS.name),
+  query: queryText,
+  status: statusInput,
+  rowCount: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must not be negative')
+    .max(Number.MAX_SAFE_INTEGER, 'is too large')
+    .nullish()
+    .transform((v) => v ?? null),
+  errorMessage: optionalText(LIMITS.errorMessage),
   userId: idInput,
   executionTimeMs: z
     .number({ error: 'must be a number of milliseconds' })
@@ -139,15 +161,34 @@ const historyRow = historyEntryInput.omit({ executionTime: true, executedAt: tru
   executedAt: isoDate,
 });
 
-const savedQueryRow = savedQueryInput.extend({
+const savedQueryRow = z.object({
+  id: idInput,
+  name: text(LIMITS.name),
+  query: queryText,
+  description: optionalText(LIMITS.description),
+  connectionType: databaseTypeInput.nullish().transform((v) => v ?? null),
+  tags: tagsInput.nullish().transform((v) => v ?? []),
   userId: idInput,
   createdAt: isoDate,
   updatedAt: isoDate,
 });
 
-const connectionRow = connectionInput
-  .omit({ password: true, createdAt: true, isDemo: true })
-  .extend({
+const connectionRow = z
+  .object({
+    id: idInput,
+    name: text(LIMITS.name),
+    type: databaseTypeInput,
+    host: optionalText(LIMITS.host),
+    port: z
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(1, 'must be 1–65535')
+      .max(65_535, 'must be 1–65535')
+      .nullish()
+      .transform((v) => v ?? null),
+    user: optionalText(LIMITS.name),
+    database: optionalText(LIMITS.host),
+    connectionString: optionalText(LIMITS.connectionString),
     userId: idInput,
     // Refused rather than dropped, so no one believes a password came in with the file.
     password: z.null({ error: 'must be absent: an export carries no passwords' }).optional(),

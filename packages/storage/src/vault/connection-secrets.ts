@@ -180,3 +180,84 @@ export function joinConnectionString(sanitized: string, password: string | null)
   if (!span || sanitized.slice(span.start, span.end) !== PASSWORD_MASK) return sanitized;
   return sanitized.slice(0, span.start) + password + sanitized.slice(span.end);
 }
+
+/**
+ * Where a connection holds secrets besides the connection string's password: the studio's
+ * `password`, `ssl.clientKey`, `sshTunnel.password`/`privateKey`/`passphrase` and
+ * `agentPassword`, each named as the vault keeps it. A string there, `''` included, is a
+ * secret; any other value (absent, `null`) is not, and stays with the connection.
+ */
+const SECRET_PLACES = [
+  { name: 'password', path: ['password'] },
+  { name: 'sslClientKey', path: ['ssl', 'clientKey'] },
+  { name: 'sshPassword', path: ['sshTunnel', 'password'] },
+  { name: 'sshPrivateKey', path: ['sshTunnel', 'privateKey'] },
+  { name: 'sshPassphrase', path: ['sshTunnel', 'passphrase'] },
+  { name: 'agentPassword', path: ['agentPassword'] },
+] as const;
+
+export type SecretName = (typeof SECRET_PLACES)[number]['name'] | 'connectionStringPassword';
+export type TakenSecrets = Partial<Record<SecretName, string>>;
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A copy of `connection` without its secrets (the connection string's password replaced by
+ * `PASSWORD_MASK`), and the secrets. Nested objects are copied, never changed in place.
+ */
+export function takeConnectionSecrets(connection: Json): { record: Json; secrets: TakenSecrets } {
+  const record: Json = { ...connection };
+  const secrets: TakenSecrets = {};
+  for (const { name, path } of SECRET_PLACES) {
+    if (path.length === 1) {
+      const value = record[path[0]];
+      if (typeof value === 'string') {
+        secrets[name] = value;
+        delete record[path[0]];
+      }
+      continue;
+    }
+    const [outer, inner] = path;
+    const holder = record[outer];
+    if (isObject(holder) && typeof holder[inner] === 'string') {
+      secrets[name] = holder[inner] as string;
+      const { [inner]: _secret, ...rest } = holder;
+      record[outer] = rest;
+    }
+  }
+  if (typeof record.connectionString === 'string') {
+    const split = splitConnectionString(record.connectionString);
+    if (split.password !== null) {
+      secrets.connectionStringPassword = split.password;
+      record.connectionString = split.sanitized;
+    }
+  }
+  return { record, secrets };
+}
+
+/** Puts secrets taken by `takeConnectionSecrets` back where they were. */
+export function restoreConnectionSecrets(record: Json, secrets: TakenSecrets): Json {
+  const restored: Json = { ...record };
+  for (const { name, path } of SECRET_PLACES) {
+    const value = secrets[name];
+    if (value === undefined || value === null) continue;
+    if (path.length === 1) {
+      restored[path[0]] = value;
+      continue;
+    }
+    const [outer, inner] = path;
+    const holder = restored[outer];
+    // The object that held the secret is gone or replaced since: nowhere to put it back.
+    if (!isObject(holder)) continue;
+    restored[outer] = { ...holder, [inner]: value };
+  }
+  if (typeof restored.connectionString === 'string') {
+    restored.connectionString = joinConnectionString(
+      restored.connectionString,
+      secrets.connectionStringPassword ?? null,
+    );
+  }
+  return restored;
+}

@@ -541,7 +541,7 @@ describe('the vault', () => {
       invalid,
     );
     await expect(
-      vault.setConnectionSecrets('u', 'c', { password: 'x'.repeat(1_025) }),
+      vault.setConnectionSecrets('u', 'c', { sshPrivateKey: 'x'.repeat(65_537) }),
     ).rejects.toMatchObject(invalid);
     await expect(
       vault.setConnectionSecrets('u', 'c', { connectionStringPassword: untyped({}) }),

@@ -42,10 +42,29 @@ export class VaultError extends StorageError {
  */
 export type VaultStatus = 'ok' | 'key-lost' | 'corrupt' | 'unavailable';
 
-export interface ConnectionSecrets {
+/** The secrets of a connection that live nowhere but here (see `connection-secrets.ts`). */
+export const EXTRA_SECRET_NAMES = [
+  'sslClientKey',
+  'sshPassword',
+  'sshPrivateKey',
+  'sshPassphrase',
+  'agentPassword',
+] as const;
+export type ExtraSecretName = (typeof EXTRA_SECRET_NAMES)[number];
+
+/**
+ * A connection's secrets. The first two are always answered (`null`: none); the others only
+ * when the connection has them. `''` is a secret like any other, kept apart from none.
+ */
+export type ConnectionSecrets = {
   password: string | null;
   connectionStringPassword: string | null;
-}
+} & Partial<Record<ExtraSecretName, string>>;
+
+export type ConnectionSecretsInput = {
+  password?: string | null;
+  connectionStringPassword?: string | null;
+} & Partial<Record<ExtraSecretName, string | null>>;
 
 export interface VaultOptions {
   storage: KeyValueStore;
@@ -68,6 +87,8 @@ type Entries = Record<string, Sealed>;
 const DEFAULT_STORAGE_KEY = 'platform_vault_v1';
 const MAX_ID = 200;
 const MAX_PASSWORD = 1_024;
+/** A connection secret: an SSH private key in PEM is several KiB. */
+const MAX_SECRET = 65_536;
 const IV_BYTES = 12;
 
 function invalid(message: string): VaultError {
@@ -83,8 +104,8 @@ function checkId(value: unknown, what: string): string {
 
 function checkSecret(value: unknown, what: string): string | null {
   if (value === null || value === undefined) return null;
-  if (typeof value !== 'string' || value.length > MAX_PASSWORD) {
-    throw invalid(`${what} must be a string of at most ${MAX_PASSWORD} characters`);
+  if (typeof value !== 'string' || value.length > MAX_SECRET) {
+    throw invalid(`${what} must be a string of at most ${MAX_SECRET} characters`);
   }
   return value;
 }
@@ -354,7 +375,7 @@ export class Vault {
   async setConnectionSecrets(
     userId: string,
     connectionId: string,
-    secrets: { password?: string | null; connectionStringPassword?: string | null },
+    secrets: ConnectionSecretsInput,
   ): Promise<void> {
     const name = connectionEntry(checkId(userId, 'userId'), checkId(connectionId, 'connectionId'));
     if (typeof secrets !== 'object' || secrets === null) throw invalid('secrets must be an object');
@@ -365,7 +386,14 @@ export class Vault {
         'connectionStringPassword',
       ),
     };
-    const empty = value.password === null && value.connectionStringPassword === null;
+    for (const extra of EXTRA_SECRET_NAMES) {
+      const secret = checkSecret(secrets[extra], extra);
+      if (secret !== null) value[extra] = secret;
+    }
+    const empty =
+      value.password === null &&
+      value.connectionStringPassword === null &&
+      EXTRA_SECRET_NAMES.every((extra) => value[extra] === undefined);
     await this.#write(
       async () => (empty ? null : this.#seal(name, JSON.stringify(value))),
       (entries, sealed) => {
@@ -387,10 +415,15 @@ export class Vault {
       throw new VaultError('VAULT_CORRUPT', `The vault entry ${name} is damaged.`, { cause });
     }
     const text = (v: unknown) => (typeof v === 'string' ? v : null);
-    return {
+    const secrets: ConnectionSecrets = {
       password: text(value?.password),
       connectionStringPassword: text(value?.connectionStringPassword),
     };
+    for (const extra of EXTRA_SECRET_NAMES) {
+      const secret = text(value?.[extra]);
+      if (secret !== null) secrets[extra] = secret;
+    }
+    return secrets;
   }
 
   async deleteConnectionSecrets(userId: string, connectionId: string): Promise<void> {

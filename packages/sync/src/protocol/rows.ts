@@ -1,4 +1,4 @@
-import { DATABASE_TYPES, PLATFORM_ROLES, QUERY_STATUSES } from '@platform/schema/common';
+import { PLATFORM_ROLES, QUERY_STATUSES } from '@platform/schema/common';
 import { LIMITS } from '@platform/storage/limits';
 import { z } from 'zod';
 import { HLC_PATTERN } from './hlc.ts';
@@ -52,7 +52,7 @@ export const connectionRow = z.strictObject({
   id: nonEmpty(LIMITS.id),
   user_id: nonEmpty(LIMITS.id),
   name: nonEmpty(LIMITS.name),
-  type: z.enum(DATABASE_TYPES),
+  type: nonEmpty(LIMITS.name),
   host: text(LIMITS.host).nullable(),
   port: z.number().int().min(1).max(65_535).nullable(),
   db_user: text(LIMITS.name).nullable(),
@@ -69,7 +69,7 @@ export const savedQueryRow = z.strictObject({
   name: nonEmpty(LIMITS.name),
   description: text(LIMITS.description).nullable(),
   query: nonEmpty(LIMITS.queryText),
-  connection_type: z.enum(DATABASE_TYPES).nullable(),
+  connection_type: nonEmpty(LIMITS.name).nullable(),
   tags: z.array(nonEmpty(LIMITS.tag)).max(LIMITS.tagsPerQuery),
   created_at: timestamp,
   ...syncColumns,
