@@ -63,7 +63,8 @@ function columnValue(spec: FieldSpec, value: unknown): unknown {
     case 'boolean':
       return typeof value === 'boolean' ? value : undefined;
     case 'date':
-      return dateOf(value) ?? undefined;
+      // The studio revives only truthy values: a 0 or '' stays what it was.
+      return value ? (dateOf(value) ?? undefined) : undefined;
     case 'textList':
       return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
   }

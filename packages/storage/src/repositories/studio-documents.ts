@@ -97,20 +97,37 @@ export class StudioDocumentsRepository {
     doc: unknown,
     position: SQL | number,
   ) {
+    await this.putMany(db, kind, [{ key, doc, position }]);
+  }
+
+  /** Writes documents in one statement (a whole audit log is one round trip, not a thousand). */
+  private async putMany(
+    db: Db,
+    kind: StudioDocumentKind,
+    docs: readonly { key: string; doc: unknown; position: SQL | number }[],
+  ) {
+    if (docs.length === 0) return;
     const userId = this.ctx.actor().id;
     await db
       .insert(studioDocuments)
-      .values({
-        id: sql`md5(${userId} || chr(31) || ${kind} || chr(31) || ${encodeText(key)})`,
-        userId,
-        kind,
-        key,
-        doc,
-        position,
-      })
+      .values(
+        docs.map(({ key, doc, position }) => ({
+          id: sql`md5(${userId} || chr(31) || ${kind} || chr(31) || ${encodeText(key)})`,
+          userId,
+          kind,
+          key,
+          doc,
+          position,
+        })),
+      )
       .onConflictDoUpdate({
         target: studioDocuments.id,
-        set: { doc, position, updatedAt: sql`now()`, deletedAt: null },
+        set: {
+          doc: sql`excluded.doc`,
+          position: sql`excluded.position`,
+          updatedAt: sql`now()`,
+          deletedAt: null,
+        },
         setWhere: eq(studioDocuments.userId, userId),
       });
   }
@@ -217,12 +234,13 @@ export class StudioDocumentsRepository {
         kind,
         items.filter((item) => !keys.has(item.key)).map((item) => item.key),
       );
-      for (const { key, doc } of wanted) {
-        const position = positions.get(key) ?? 0;
-        const before = current.get(key);
-        if (before && before.position === position && sameJson(before.doc, doc)) continue;
-        await this.put(db, kind, key, doc, position);
-      }
+      const changed = wanted
+        .map(({ key, doc }) => ({ key, doc, position: positions.get(key) ?? 0 }))
+        .filter(({ key, doc, position }) => {
+          const before = current.get(key);
+          return !before || before.position !== position || !sameJson(before.doc, doc);
+        });
+      await this.putMany(db, kind, changed);
     });
   }
 

@@ -14,7 +14,7 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
 
 export async function emptyDatabase(handle: DatabaseHandle): Promise<void> {
   await handle.pg.exec(
-    'truncate platform_users, query_logs, saved_queries, connections, sync_config, sync_outbox, sync_shapes restart identity cascade',
+    'truncate platform_users, query_logs, saved_queries, connections, studio_documents, sync_config, sync_outbox, sync_shapes restart identity cascade',
   );
 }
 

@@ -532,6 +532,15 @@ export function legacyDemoConnection(
   };
 }
 
+/** A seed file's MongoDB URI, password inside (percent-encoded); both recorded as secrets. */
+export function seedMongoUri(rng: LegacyRng): string {
+  const raw = unrecordedSecret(rng, 'connectionString');
+  const encoded = rng.secrets.record(encodeURIComponent(raw));
+  return rng.secrets.record(
+    `mongodb://events_ro:${encoded}@mongo-seed.internal.example:27017/events?authSource=admin`,
+  );
+}
+
 export type SeedKind = 'sqlite-sample' | 'libredb-sample' | 'config';
 
 export interface LegacySeedConnectionOptions {
@@ -544,6 +553,13 @@ export interface LegacySeedConnectionOptions {
   seedId?: string;
   /** For editable `config` seeds: the password the seed file resolves to (one per server). */
   password?: string;
+  /**
+   * For `config` seeds: a MongoDB seed given only as a URI, the one way a stored connection ends
+   * up with a `connectionString` and no other address field at all (the form always adds
+   * `database`). Pass `connectionString` to keep one value across page loads.
+   */
+  uriOnly?: boolean;
+  connectionString?: string;
 }
 
 /**
@@ -571,6 +587,22 @@ export function legacySeedConnection(
     };
   }
   const managed = options.managed ?? false;
+  if (options.uriOnly) {
+    const seedId = options.seedId ?? 'events-mongo';
+    const uri = options.connectionString ?? seedMongoUri(rng);
+    return {
+      id: `seed:${seedId}`,
+      name: 'Events (seeded)',
+      type: 'mongodb',
+      // The managed route strips the URI of a managed seed, credentials and all.
+      ...(managed ? {} : { connectionString: uri }),
+      environment: 'production',
+      createdAt: options.servedAt ?? STUDIO_DATES.seedConnections,
+      managed,
+      roles: ['admin', 'user'],
+      seedId,
+    };
+  }
   const seedId = options.seedId ?? (managed ? 'prod-warehouse' : 'analytics-replica');
   return {
     id: `seed:${seedId}`,

@@ -99,10 +99,9 @@ function drawOutcome(rng: LegacyRng, at: Date): HistoryOutcome {
   return multi ? 'multi-statement-success' : 'success';
 }
 
-function executionTime(rng: LegacyRng, type: StudioDatabaseType): number {
-  const ms = rng.int(0, 2_400);
-  // ClickHouse and Couchbase report the engine's own elapsed time, which is fractional.
-  return type === 'clickhouse' || type === 'couchbase' ? ms + rng.int(1, 999) / 1000 : ms;
+function executionTime(rng: LegacyRng): number {
+  // Whole milliseconds: providers round their timings and the client measures with Date.now().
+  return rng.int(0, 2_400);
 }
 
 /** One history row as `storage.addToHistory` receives it. */
@@ -119,7 +118,7 @@ export function legacyHistoryItem(
     tabName:
       options.tabName ?? rng.pick(['Query 1', 'Query 1', 'Query 2', 'Query 3', rng.pick(TABLES)]),
   };
-  const time = executionTime(rng, connection.type);
+  const time = executionTime(rng);
 
   if (outcome === 'empty-editor') {
     const message =
@@ -154,9 +153,14 @@ export function legacyHistoryItem(
     status: failed ? 'error' : 'success',
     executedAt,
     rowCount: failed ? rng.pick([0, 0, 1, 17]) : rng.int(0, 5_000),
-    // The success path passes `errorMessage: undefined`, which JSON.stringify leaves out.
-    errorMessage: failed
-      ? rng.pick(['relation "orders_archive" does not exist', 'deadlock detected'])
-      : undefined,
+    // Since the multi-statement route the success path passes `errorMessage: undefined`, which
+    // JSON.stringify leaves out; the first builds had no such key at all.
+    ...(executedAt >= STUDIO_DATES.connectionFormV2
+      ? {
+          errorMessage: failed
+            ? rng.pick(['relation "orders_archive" does not exist', 'deadlock detected'])
+            : undefined,
+        }
+      : {}),
   };
 }

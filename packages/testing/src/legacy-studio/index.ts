@@ -22,6 +22,7 @@ export {
   legacyDemoConnection,
   legacySeedConnection,
   type SeedKind,
+  seedMongoUri,
 } from './connections.ts';
 export {
   type Damage,

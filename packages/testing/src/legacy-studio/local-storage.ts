@@ -23,6 +23,7 @@ import {
   legacyConnection,
   legacyDemoConnection,
   legacySeedConnection,
+  seedMongoUri,
 } from './connections.ts';
 import { legacyHistoryItem } from './history.ts';
 import { createLegacyRng, type LegacyRng } from './random.ts';
@@ -336,6 +337,7 @@ function replay(input: ReplayInput): LegacyCounts {
   // ── Page loads: demo refresh, seed merge, active connection restored ──
   const dismissed = (): string[] => browser.array<string>(LIBREDB_ONLY_KEYS.dismissedSeeds);
   const seedPassword = seedsOn ? mintSecret(rng, 'password') : '';
+  const seedUri = seedsOn ? seedMongoUri(rng) : '';
   let lineNumbers = 'true';
   const pageLoad = (): void => {
     if (demoOn && now >= STUDIO_DATES.demoConnection && now < STUDIO_DATES.demoRemoved) {
@@ -354,6 +356,14 @@ function replay(input: ReplayInput): LegacyCounts {
       served.length = 0;
       served.push(
         legacySeedConnection(rng, { seed: 'config', servedAt: now, password: seedPassword }),
+      );
+      served.push(
+        legacySeedConnection(rng, {
+          seed: 'config',
+          uriOnly: true,
+          connectionString: seedUri,
+          servedAt: now,
+        }),
       );
       served.push(legacySeedConnection(rng, { seed: 'config', managed: true, servedAt: now }));
       if (now >= STUDIO_DATES.sqliteSample)
