@@ -3,7 +3,9 @@ import {
   type DatabaseType,
   platformUsers,
   queryLogs,
+  type StudioDocumentKind,
   savedQueries,
+  studioDocuments,
 } from '@platform/schema/browser';
 import { and, asc, desc, eq, isNull, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
@@ -12,6 +14,7 @@ import { NotFoundError } from '../errors.ts';
 import type { Actor } from '../permissions.ts';
 import { can } from '../permissions.ts';
 import { EXPORT_FORMAT, EXPORT_VERSION, type PlatformExport } from './format.ts';
+import { maskConnectionString, withoutSecrets } from './secrets.ts';
 
 const iso = (date: Date) => date.toISOString();
 
@@ -20,7 +23,8 @@ const iso = (date: Date) => date.toISOString();
  * data for an admin (a backup of this browser), only their own profile and data for anyone
  * else. Read in one read-only, repeatable-read transaction, so the file is one consistent
  * snapshot even while other tabs write. Connections go without their secrets, which stay in
- * the vault.
+ * the vault. Lists come in their order (each owner's saved queries, connections and documents
+ * of a kind as the studio lists them), which is how the file keeps it.
  */
 export async function exportPlatformData(
   db: PgliteDatabase,
@@ -62,6 +66,7 @@ export async function exportPlatformData(
           status: queryLogs.status,
           errorMessage: queryLogs.errorMessage,
           executedAt: queryLogs.executedAt,
+          extra: queryLogs.extra,
         })
         .from(queryLogs)
         .where(and(isNull(queryLogs.deletedAt), owned(queryLogs.userId)))
@@ -79,10 +84,12 @@ export async function exportPlatformData(
           tags: savedQueries.tags,
           createdAt: savedQueries.createdAt,
           updatedAt: savedQueries.updatedAt,
+          extra: savedQueries.extra,
         })
         .from(savedQueries)
         .where(and(isNull(savedQueries.deletedAt), owned(savedQueries.userId)))
-        .orderBy(desc(savedQueries.updatedAt), asc(savedQueries.id));
+        // Each owner's in their list's order: the file's order is the order.
+        .orderBy(asc(savedQueries.position), asc(savedQueries.id));
 
       const conns = await tx
         .select({
@@ -99,10 +106,34 @@ export async function exportPlatformData(
           isDemo: connections.isDemo,
           createdAt: connections.createdAt,
           updatedAt: connections.updatedAt,
+          extra: connections.extra,
         })
         .from(connections)
         .where(and(isNull(connections.deletedAt), owned(connections.userId)))
-        .orderBy(asc(connections.createdAt), asc(connections.id));
+        .orderBy(asc(connections.position), asc(connections.id));
+
+      const documents = await tx
+        .select({
+          userId: studioDocuments.userId,
+          kind: studioDocuments.kind,
+          key: studioDocuments.key,
+          doc: studioDocuments.doc,
+          createdAt: studioDocuments.createdAt,
+          updatedAt: studioDocuments.updatedAt,
+        })
+        .from(studioDocuments)
+        .where(and(isNull(studioDocuments.deletedAt), owned(studioDocuments.userId)))
+        .orderBy(
+          asc(studioDocuments.kind),
+          asc(studioDocuments.position),
+          asc(studioDocuments.key),
+        );
+
+      // Owner by owner, in the order of the profiles: positions differ between browsers, so
+      // they must not interleave one owner's rows with another's.
+      const rank = new Map(profiles.map((p, index) => [p.id, index]));
+      const byOwner = <R extends { userId: string }>(rows: R[]) =>
+        rows.sort((a, b) => (rank.get(a.userId) ?? 0) - (rank.get(b.userId) ?? 0));
 
       return {
         format: EXPORT_FORMAT,
@@ -120,18 +151,26 @@ export async function exportPlatformData(
           status: h.status as PlatformExport['history'][number]['status'],
           executedAt: iso(h.executedAt),
         })),
-        savedQueries: saved.map((q) => ({
+        savedQueries: byOwner(saved).map((q) => ({
           ...q,
-          tags: q.tags ?? [],
           connectionType: q.connectionType as DatabaseType | null,
           createdAt: iso(q.createdAt),
           updatedAt: iso(q.updatedAt),
         })),
-        connections: conns.map((c) => ({
+        connections: byOwner(conns).map((c) => ({
           ...c,
           type: c.type as DatabaseType,
+          // Stored without secrets already; this keeps any written some other way in here.
+          connectionString: c.connectionString && maskConnectionString(c.connectionString),
+          extra: withoutSecrets(c.extra),
           createdAt: iso(c.createdAt),
           updatedAt: iso(c.updatedAt),
+        })),
+        documents: byOwner(documents).map((d) => ({
+          ...d,
+          kind: d.kind as StudioDocumentKind,
+          createdAt: iso(d.createdAt),
+          updatedAt: iso(d.updatedAt),
         })),
       };
     },

@@ -1,4 +1,11 @@
-import type { DatabaseType, PlatformRole, QueryStatus } from '@platform/schema/browser';
+import {
+  type DatabaseType,
+  isStorableText,
+  type PlatformRole,
+  type QueryStatus,
+  STUDIO_DOCUMENT_KINDS,
+  type StudioDocumentKind,
+} from '@platform/schema/browser';
 import { z } from 'zod';
 import { ValidationError, type ValidationIssue } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
@@ -14,10 +21,16 @@ import {
   tagsInput,
   usernameInput,
 } from '../validation.ts';
-import { PASSWORD_MASK, splitConnectionString } from '../vault/connection-secrets.ts';
+import { secretIssues } from './secrets.ts';
 
 export const EXPORT_FORMAT = 'platform-storage-export';
-export const EXPORT_VERSION = 1;
+/** The version this studio writes. */
+export const EXPORT_VERSION = 2;
+/** The versions this studio reads: every one it ever wrote. */
+export const READABLE_EXPORT_VERSIONS = [1, EXPORT_VERSION] as const;
+
+/** The fields of a studio object that have no column, exactly as the studio gave them. */
+export type ExtraFields = Record<string, unknown>;
 
 /** A profile as exported. Dates are ISO strings, as everywhere in the file. */
 export interface ExportedProfile {
@@ -30,6 +43,11 @@ export interface ExportedProfile {
   updatedAt: string;
 }
 
+/**
+ * A row as stored: a column for each field storage searches or shows, and `extra` for every
+ * other field the studio gave (and a known one the column could not hold exactly, such as an
+ * explicit `null`), so the studio's object comes back field for field.
+ */
 export interface ExportedHistoryEntry {
   id: string;
   /** The owning profile's id, one of the file's `profiles`. */
@@ -43,6 +61,7 @@ export interface ExportedHistoryEntry {
   status: QueryStatus;
   errorMessage: string | null;
   executedAt: string;
+  extra: ExtraFields | null;
 }
 
 export interface ExportedSavedQuery {
@@ -52,12 +71,17 @@ export interface ExportedSavedQuery {
   query: string;
   description: string | null;
   connectionType: DatabaseType | null;
-  tags: string[];
+  /** As typed, duplicates and order kept; null when the query was saved without tags. */
+  tags: string[] | null;
   createdAt: string;
   updatedAt: string;
+  extra: ExtraFields | null;
 }
 
-/** A connection without its secrets: no password, and a connection string's password masked. */
+/**
+ * A connection without its secrets: no password, SSL client key, SSH tunnel credential or
+ * agent password (in `extra` neither), and a connection string's password masked.
+ */
 export interface ExportedConnection {
   id: string;
   userId: string;
@@ -72,19 +96,55 @@ export interface ExportedConnection {
   isDemo: boolean;
   createdAt: string;
   updatedAt: string;
+  /** `ssl`, `sshTunnel`, `environment`, `serviceName`…: everything but the secrets. */
+  extra: ExtraFields | null;
 }
 
-/** The export file: plain JSON, so `JSON.stringify` of it is the file. */
+/**
+ * One of the studio's documents (`studio_documents`): a schema snapshot, saved chart or audit
+ * event (list items, in the file's order), or a setting.
+ */
+export interface ExportedDocument {
+  userId: string;
+  kind: StudioDocumentKind;
+  /**
+   * Which one of its kind, for its owner: a list item's id (`#2`, `#3`… for a second item
+   * with the same id), the connection for workspace tabs, '' for a setting there is one of.
+   */
+  key: string;
+  /** The studio's object, exactly as `JSON.stringify` wrote it. */
+  doc: unknown;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * The export file: plain JSON, so `JSON.stringify` of it is the file. Each list (saved queries,
+ * connections, and a profile's documents of one kind) is in its order: the order is the file's.
+ */
 export interface PlatformExport {
   format: typeof EXPORT_FORMAT;
   version: typeof EXPORT_VERSION;
   exportedAt: string;
-  /** Always false: passwords live only in this browser's vault and never leave it. */
+  /** Always false: secrets live only in this browser's vault and never leave it. */
   secretsIncluded: false;
   profiles: ExportedProfile[];
   history: ExportedHistoryEntry[];
   savedQueries: ExportedSavedQuery[];
   connections: ExportedConnection[];
+  documents: ExportedDocument[];
+}
+
+/** A version 1 file, as studios wrote them before version 2: columns only, no documents. */
+export interface PlatformExportV1 {
+  format: typeof EXPORT_FORMAT;
+  version: 1;
+  exportedAt: string;
+  secretsIncluded: false;
+  profiles: ExportedProfile[];
+  history: Omit<ExportedHistoryEntry, 'extra'>[];
+  savedQueries: (Omit<ExportedSavedQuery, 'extra' | 'tags'> & { tags: string[] })[];
+  connections: Omit<ExportedConnection, 'extra'>[];
 }
 
 /** A timestamp as the file writes it: ISO 8601 with a zone, as `toISOString()` gives. */
@@ -98,6 +158,26 @@ const isoDate = z.iso
     return z.NEVER;
   });
 
+/** Whether a value as stored (`JSON.stringify`) is over `max` UTF-8 bytes. */
+function overBytes(value: unknown, max: number): boolean {
+  const json = JSON.stringify(value) ?? '';
+  // A UTF-16 unit is at most 3 UTF-8 bytes: most documents need no encoding to be measured.
+  if (json.length * 3 <= max) return false;
+  return new TextEncoder().encode(json).length > max;
+}
+
+/** Where a JSON value holds a string (a key or a value) that Postgres `jsonb` cannot hold. */
+function unstorableIn(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
+  if (typeof value === 'string') return isStorableText(value) ? null : path;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, item] of Object.entries(value)) {
+    if (!isStorableText(key)) return [...path, key];
+    const found = unstorableIn(item, [...path, Array.isArray(value) ? Number(key) : key]);
+    if (found) return found;
+  }
+  return null;
+}
+
 /**
  * Checked against the known keys but kept as written: parsing would fill in defaults (a
  * retention's `maxAgeDays: null`), and the document must come back as it was exported.
@@ -107,10 +187,19 @@ const preferences = jsonObject.superRefine((prefs, issue) => {
   for (const problem of known.success ? [] : known.error.issues) {
     issue.addIssue({ code: 'custom', path: problem.path, message: problem.message });
   }
-  if (new TextEncoder().encode(JSON.stringify(prefs)).length > LIMITS.preferencesBytes) {
+  if (overBytes(prefs, LIMITS.preferencesBytes)) {
     issue.addIssue({
       code: 'custom',
       message: `must be at most ${LIMITS.preferencesBytes} bytes as JSON`,
+    });
+  }
+  // Preferences are `jsonb`, which refuses both; every other document here is `json`.
+  const unstorable = unstorableIn(prefs);
+  if (unstorable) {
+    issue.addIssue({
+      code: 'custom',
+      path: unstorable,
+      message: 'must not hold U+0000 or a lone surrogate (preferences cannot store them)',
     });
   }
 });
@@ -136,7 +225,24 @@ const optionalText = (max: number) =>
     .nullish()
     .transform((v) => v ?? null);
 
-const historyRow = z.object({
+/**
+ * A row's `extra`: a JSON object or null, sized. Taken exactly as written (not rebuilt, which
+ * would lose a `__proto__` key JSON.parse made an own field), so what is stored is the file's.
+ */
+const extraFields = z
+  .unknown()
+  .superRefine((value, issue) => {
+    if (value === null || value === undefined) return;
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      issue.addIssue({ code: 'custom', message: 'must be an object or null' });
+    } else if (overBytes(value, LIMITS.extraBytes)) {
+      issue.addIssue({ code: 'custom', message: `must be at most ${LIMITS.extraBytes} bytes` });
+    }
+  })
+  .optional()
+  .transform((value) => (value ?? null) as ExtraFields | null);
+
+const historyFields = {
   id: idInput,
   connectionId: optionalText(LIMITS.id),
   connectionName: optionalText(LIMITS.name),
@@ -159,128 +265,182 @@ const historyRow = z.object({
     .nullish()
     .transform((v) => v ?? null),
   executedAt: isoDate,
-});
+};
 
-const savedQueryRow = z.object({
+const savedQueryFields = {
   id: idInput,
   name: text(LIMITS.name),
   query: queryText,
   description: optionalText(LIMITS.description),
   connectionType: databaseTypeInput.nullish().transform((v) => v ?? null),
-  tags: tagsInput.nullish().transform((v) => v ?? []),
   userId: idInput,
+  createdAt: isoDate,
+  updatedAt: isoDate,
+};
+
+/** Secrets are not fields here: `secretIssues` refuses them, wherever they are written. */
+const connectionFields = {
+  id: idInput,
+  name: text(LIMITS.name),
+  type: databaseTypeInput,
+  host: optionalText(LIMITS.host),
+  port: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be 1–65535')
+    .max(65_535, 'must be 1–65535')
+    .nullish()
+    .transform((v) => v ?? null),
+  user: optionalText(LIMITS.name),
+  database: optionalText(LIMITS.host),
+  connectionString: optionalText(LIMITS.connectionString),
+  userId: idInput,
+  isDemo: z
+    .boolean({ error: 'must be true or false' })
+    .nullish()
+    .transform((v) => v ?? false),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+};
+
+const documentRow = z.object({
+  userId: idInput,
+  kind: z.enum(STUDIO_DOCUMENT_KINDS, {
+    error: `must be one of ${STUDIO_DOCUMENT_KINDS.join(', ')}`,
+  }),
+  // Any text (the text codec stores it): a key is the studio's own id for an item.
+  key: text(LIMITS.queryText),
+  doc: z.unknown().superRefine((value, issue) => {
+    if (value === null || value === undefined) {
+      issue.addIssue({ code: 'custom', message: 'must be a JSON value other than null' });
+    } else if (overBytes(value, LIMITS.documentBytes)) {
+      issue.addIssue({ code: 'custom', message: `must be at most ${LIMITS.documentBytes} bytes` });
+    }
+  }),
   createdAt: isoDate,
   updatedAt: isoDate,
 });
 
-const connectionRow = z
-  .object({
-    id: idInput,
-    name: text(LIMITS.name),
-    type: databaseTypeInput,
-    host: optionalText(LIMITS.host),
-    port: z
-      .number({ error: 'must be a number' })
-      .int('must be a whole number')
-      .min(1, 'must be 1–65535')
-      .max(65_535, 'must be 1–65535')
-      .nullish()
-      .transform((v) => v ?? null),
-    user: optionalText(LIMITS.name),
-    database: optionalText(LIMITS.host),
-    connectionString: optionalText(LIMITS.connectionString),
-    userId: idInput,
-    // Refused rather than dropped, so no one believes a password came in with the file.
-    password: z.null({ error: 'must be absent: an export carries no passwords' }).optional(),
-    isDemo: z
-      .boolean({ error: 'must be true or false' })
-      .nullish()
-      .transform((v) => v ?? false),
-    createdAt: isoDate,
-    updatedAt: isoDate,
-  })
-  .superRefine((c, issue) => {
-    const password = c.connectionString ? splitConnectionString(c.connectionString).password : null;
-    if (password !== null && password !== PASSWORD_MASK) {
-      issue.addIssue({
-        code: 'custom',
-        path: ['connectionString'],
-        message: `holds a password: an export carries none (write ${PASSWORD_MASK} in its place)`,
-      });
-    }
-  });
+const rowsV1 = {
+  profiles: z.array(profileRow, { error: 'must be a list' }),
+  history: z.array(z.object(historyFields), { error: 'must be a list' }),
+  savedQueries: z.array(
+    z.object({ ...savedQueryFields, tags: tagsInput.nullish().transform((v) => v ?? []) }),
+    { error: 'must be a list' },
+  ),
+  connections: z.array(z.object(connectionFields), { error: 'must be a list' }),
+};
+
+const rowsV2 = {
+  profiles: rowsV1.profiles,
+  history: z.array(z.object({ ...historyFields, extra: extraFields }), { error: 'must be a list' }),
+  savedQueries: z.array(
+    z.object({
+      ...savedQueryFields,
+      tags: tagsInput.nullish().transform((v) => v ?? null),
+      extra: extraFields,
+    }),
+    { error: 'must be a list' },
+  ),
+  connections: z.array(z.object({ ...connectionFields, extra: extraFields }), {
+    error: 'must be a list',
+  }),
+  documents: z.array(documentRow, { error: 'must be a list' }),
+};
+
+const header = {
+  format: z.literal(EXPORT_FORMAT),
+  exportedAt: isoDate,
+  secretsIncluded: z.literal(false, {
+    error: 'must be false: files with passwords in them are not accepted',
+  }),
+};
+
+const fileV1 = z.object({ ...header, version: z.literal(1), ...rowsV1 });
+const fileV2 = z.object({ ...header, version: z.literal(EXPORT_VERSION), ...rowsV2 });
 
 export type ImportedProfile = z.output<typeof profileRow>;
-export type ImportedHistoryEntry = z.output<typeof historyRow>;
-export type ImportedSavedQuery = z.output<typeof savedQueryRow>;
-export type ImportedConnection = z.output<typeof connectionRow>;
+export type ImportedHistoryEntry = z.output<typeof rowsV2.history>[number];
+export type ImportedSavedQuery = z.output<typeof rowsV2.savedQueries>[number];
+export type ImportedConnection = z.output<typeof rowsV2.connections>[number];
+export type ImportedStudioDocument = z.output<typeof documentRow>;
 
-type RowKind = 'history' | 'savedQueries' | 'connections';
-const ROW_KINDS: readonly RowKind[] = ['history', 'savedQueries', 'connections'];
+/**
+ * A validated export file of either version, as version 2 has it: dates as Dates, optional
+ * fields as null, `extra` null and no documents for a version 1 file. `version` says which it
+ * was: a version 1 file's lists are not in the studio's order (see `importPlatformData`).
+ */
+export interface ImportedDocument {
+  version: (typeof READABLE_EXPORT_VERSIONS)[number];
+  exportedAt: Date;
+  profiles: ImportedProfile[];
+  history: ImportedHistoryEntry[];
+  savedQueries: ImportedSavedQuery[];
+  connections: ImportedConnection[];
+  documents: ImportedStudioDocument[];
+}
 
-const documentSchema = z
-  .object({
-    format: z.literal(EXPORT_FORMAT),
-    version: z.literal(EXPORT_VERSION),
-    exportedAt: isoDate,
-    secretsIncluded: z.literal(false, {
-      error: 'must be false: files with passwords in them are not accepted',
-    }),
-    profiles: z.array(profileRow, { error: 'must be a list' }),
-    history: z.array(historyRow, { error: 'must be a list' }),
-    savedQueries: z.array(savedQueryRow, { error: 'must be a list' }),
-    connections: z.array(connectionRow, { error: 'must be a list' }),
-  })
-  .superRefine((doc, issue) => {
-    // Rows are matched by id, so an id twice in one file would be imported as whichever came last.
-    const once = (kind: string, keys: string[], field: string, what: string) => {
-      const first = new Map<string, number>();
-      keys.forEach((key, index) => {
-        const earlier = first.get(key);
-        if (earlier === undefined) first.set(key, index);
-        else
-          issue.addIssue({
-            code: 'custom',
-            path: [kind, index, field],
-            message: `duplicate ${what} (also ${kind}.${earlier}.${field})`,
-          });
-      });
-    };
+type Issue = { path: readonly PropertyKey[]; message: string };
+
+/** The checks across rows, which need the whole file: ids once, owners in the file. */
+function crossRowIssues(doc: ImportedDocument): Issue[] {
+  const issues: Issue[] = [];
+  // Rows are matched by id, so an id twice in one file would be imported as whichever came last.
+  const once = (kind: string, keys: string[], field: string, what: string) => {
+    const first = new Map<string, number>();
+    keys.forEach((key, index) => {
+      const earlier = first.get(key);
+      if (earlier === undefined) first.set(key, index);
+      else
+        issues.push({
+          path: [kind, index, field],
+          message: `duplicate ${what} (also ${kind}.${earlier}.${field})`,
+        });
+    });
+  };
+  once(
+    'profiles',
+    doc.profiles.map((p) => p.id),
+    'id',
+    'id',
+  );
+  once(
+    'profiles',
+    doc.profiles.map((p) => p.username.toLowerCase()),
+    'username',
+    'username (case-insensitive)',
+  );
+  const profileIds = new Set(doc.profiles.map((p) => p.id));
+  const owned = (kind: string, rows: readonly { userId: string }[]) => {
+    rows.forEach((row, index) => {
+      if (!profileIds.has(row.userId)) {
+        issues.push({
+          path: [kind, index, 'userId'],
+          message: 'is not the id of a profile in this file',
+        });
+      }
+    });
+  };
+  for (const kind of ['history', 'savedQueries', 'connections'] as const) {
+    const rows: { id: string; userId: string }[] = doc[kind];
     once(
-      'profiles',
-      doc.profiles.map((p) => p.id),
+      kind,
+      rows.map((r) => r.id),
       'id',
       'id',
     );
-    once(
-      'profiles',
-      doc.profiles.map((p) => p.username.toLowerCase()),
-      'username',
-      'username (case-insensitive)',
-    );
-    const profileIds = new Set(doc.profiles.map((p) => p.id));
-    for (const kind of ROW_KINDS) {
-      const rows: { id: string; userId: string }[] = doc[kind];
-      once(
-        kind,
-        rows.map((r) => r.id),
-        'id',
-        'id',
-      );
-      rows.forEach((row, index) => {
-        if (!profileIds.has(row.userId)) {
-          issue.addIssue({
-            code: 'custom',
-            path: [kind, index, 'userId'],
-            message: 'is not the id of a profile in this file',
-          });
-        }
-      });
-    }
-  });
-
-/** A validated export file: its dates as Dates, optional fields as null. */
-export type ImportedDocument = z.output<typeof documentSchema>;
+    owned(kind, rows);
+  }
+  // A document is its owner's, kind's and key's: the same three twice would be one row.
+  once(
+    'documents',
+    doc.documents.map((d) => JSON.stringify([d.userId, d.kind, d.key])),
+    'key',
+    'document (the same userId, kind and key)',
+  );
+  owned('documents', doc.documents);
+  return issues;
+}
 
 /** Most problems worth reading are in the first few; the rest are in `issues`. */
 const SUMMARY_ISSUES = 5;
@@ -294,9 +454,41 @@ function validationError(what: string, issues: ValidationIssue[]): ValidationErr
 }
 
 /**
- * Validates a whole export file, or throws a ValidationError naming every offending field by
- * its path (`history.12.query`). The header is checked first, so a file that is not an export
- * at all, or one from a newer studio, gets one clear message instead of one per field.
+ * Every secret the file's connections carry, read from the file as written (before parsing,
+ * which drops fields it does not know): at a row's top level and in its `extra`.
+ */
+function fileSecretIssues(document: Record<string, unknown>): Issue[] {
+  const rows = document.connections;
+  if (!Array.isArray(rows)) return [];
+  return rows.flatMap((row: unknown, index) => [
+    ...secretIssues(row, ['connections', index]),
+    ...secretIssues((row as { extra?: unknown } | null)?.extra, ['connections', index, 'extra']),
+  ]);
+}
+
+/** A version 1 file as version 2 has it. */
+function fromV1(file: z.output<typeof fileV1>): ImportedDocument {
+  return {
+    version: 1,
+    exportedAt: file.exportedAt,
+    profiles: file.profiles,
+    history: file.history.map((h) => ({ ...h, extra: null })),
+    savedQueries: file.savedQueries.map((q) => ({ ...q, extra: null })),
+    connections: file.connections.map((c) => ({
+      ...c,
+      // The studio's own field: version 1 knew it only as the column, which the studio's
+      // object no longer reads, so it comes back where the studio looks for it.
+      extra: c.isDemo ? { isDemo: true } : null,
+    })),
+    documents: [],
+  };
+}
+
+/**
+ * Validates a whole export file, version 1 or 2, or throws a ValidationError naming every
+ * offending field by its path (`history.12.query`, `connections.0.extra.sshTunnel.password`).
+ * The header is checked first, so a file that is not an export at all, or one from a newer
+ * studio, gets one clear message instead of one per field.
  */
 export function parseExport(document: unknown): ImportedDocument {
   const head = (document ?? {}) as { format?: unknown; version?: unknown };
@@ -305,24 +497,33 @@ export function parseExport(document: unknown): ImportedDocument {
       { path: 'format', message: `is not "${EXPORT_FORMAT}": this is not a platform data export` },
     ]);
   }
-  if (head.version !== EXPORT_VERSION) {
+  if (!(READABLE_EXPORT_VERSIONS as readonly unknown[]).includes(head.version)) {
     const newer = typeof head.version === 'number' && head.version > EXPORT_VERSION;
     throw validationError('export file', [
       {
         path: 'version',
         message: newer
-          ? `is ${head.version}: the file was made by a newer studio (this one reads version ${EXPORT_VERSION})`
-          : `must be ${EXPORT_VERSION}`,
+          ? `is ${head.version}: the file was made by a newer studio (this one reads versions up to ${EXPORT_VERSION})`
+          : `must be one of ${READABLE_EXPORT_VERSIONS.join(', ')}`,
       },
     ]);
   }
-  const result = documentSchema.safeParse(document);
-  if (result.success) return result.data;
+  // Secrets first: of everything wrong with a file, they matter most.
+  const issues: Issue[] = fileSecretIssues(document as Record<string, unknown>);
+  let parsed: ImportedDocument | null = null;
+  if (head.version === 1) {
+    const result = fileV1.safeParse(document);
+    if (result.success) parsed = fromV1(result.data);
+    else issues.push(...result.error.issues);
+  } else {
+    const result = fileV2.safeParse(document);
+    if (result.success) parsed = { ...result.data, version: EXPORT_VERSION };
+    else issues.push(...result.error.issues);
+  }
+  if (parsed) issues.push(...crossRowIssues(parsed));
+  if (parsed && issues.length === 0) return parsed;
   throw validationError(
     'export file',
-    result.error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.'),
-      message: issue.message,
-    })),
+    issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
   );
 }

@@ -29,7 +29,7 @@ async function freshBrowser(): Promise<PlatformStorage> {
 
 const hourLater = (iso: string) => new Date(Date.parse(iso) + 3_600_000).toISOString();
 const dayEarlier = (iso: string) => new Date(Date.parse(iso) - 86_400_000).toISOString();
-const nothing = { profiles: 0, history: 0, savedQueries: 0, connections: 0 };
+const nothing = { profiles: 0, history: 0, savedQueries: 0, connections: 0, documents: 0 };
 
 /** The export file's row with this id, to edit in a test. */
 function row<K extends 'profiles' | 'history' | 'savedQueries' | 'connections'>(
@@ -53,7 +53,7 @@ describe('importData', () => {
       const again = await target.exportData();
 
       expect(report).toEqual({
-        imported: { profiles: 2, history: 5, savedQueries: 2, connections: 2 },
+        imported: { ...nothing, profiles: 2, history: 5, savedQueries: 2, connections: 2 },
         // The fresh browser's own default admin, never changed, takes the file's version.
         updated: { ...nothing, profiles: 1 },
         alreadyPresent: 0,
@@ -135,7 +135,7 @@ describe('importData', () => {
       file.history.push({ ...row(file, 'history', 'admin-h'), id: 'eve-h', userId: 'eve' });
       row(file, 'savedQueries', 'admin-s').name = 'changed';
       row(file, 'savedQueries', 'admin-s').updatedAt = hourLater(file.exportedAt);
-      // Connections are written last; the database refuses this one.
+      // Connections are written after the other rows (documents come last); this one is refused.
       file.connections.push({ ...row(file, 'connections', 'admin-c'), id: 'boom', name: 'boom' });
       await ctx.database.pg.exec(`
         create function refuse_boom() returns trigger language plpgsql as $$
@@ -291,7 +291,7 @@ describe('importData', () => {
 
       const report = await target.importData(file);
 
-      expect(report.imported).toEqual({ profiles: 0, history: 1, savedQueries: 1, connections: 1 });
+      expect(report.imported).toEqual({ ...nothing, history: 1, savedQueries: 1, connections: 1 });
       const others = report.skipped.map((s) => [s.kind, s.id, s.reason]);
       const foreign = SKIP_REASONS.otherProfile;
       expect(others).toEqual([

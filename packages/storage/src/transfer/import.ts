@@ -1,38 +1,50 @@
 import {
   connections,
+  encodeText,
   type PlatformRole,
   platformUsers,
   queryLogs,
+  type StudioDocumentKind,
   savedQueries,
+  studioDocuments,
 } from '@platform/schema/browser';
-import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, getTableName, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import { NotFoundError, translateDatabaseError } from '../errors.ts';
 import { type Action, type Actor, can } from '../permissions.ts';
 import type { ChangedTable } from '../repositories/context.ts';
+import type { ListTable } from '../repositories/list-position.ts';
 import {
   type ImportedConnection,
   type ImportedDocument,
   type ImportedProfile,
   type ImportedSavedQuery,
+  type ImportedStudioDocument,
   parseExport,
 } from './format.ts';
 
-export type TransferKind = 'profile' | 'history' | 'savedQuery' | 'connection';
+export type TransferKind = 'profile' | 'history' | 'savedQuery' | 'connection' | 'document';
 
 export interface TransferCounts {
   profiles: number;
   history: number;
   savedQueries: number;
   connections: number;
+  /** The studio's documents: schema snapshots, saved charts, audit events, settings. */
+  documents: number;
 }
 
 /** A row of the file that was left out, or a profile merged only in part, and why. */
 export interface TransferSkip {
   kind: TransferKind;
-  /** The row's id as written in the file. */
+  /**
+   * The row's id as written in the file. A document has none: it is named by its kind and key,
+   * `saved_chart:c1` (just `masking_config` for a setting kept under the key '').
+   */
   id: string;
   reason: string;
+  /** Documents only: the owner as written in the file (a key is only its owner's). */
+  userId?: string;
 }
 
 export interface TransferReport {
@@ -72,21 +84,94 @@ interface StoredRow {
   deletedAt: Date | null;
 }
 
+/**
+ * Who may write each kind of document: `WRITERS` in `repositories/studio-documents.ts`, which
+ * this must equal (a spec holds the two together): a viewer imports only what a viewer may write.
+ */
+export const DOCUMENT_WRITERS: Record<StudioDocumentKind, Action> = {
+  schema_snapshot: 'history.write',
+  audit_event: 'history.write',
+  active_connection_id: 'history.write',
+  workspace_tabs: 'history.write',
+  saved_chart: 'savedQueries.write',
+  masking_config: 'savedQueries.write',
+  threshold_config: 'savedQueries.write',
+  dismissed_seeds: 'connections.write',
+};
+
+/** The kinds that are ordered lists; the others are settings (position 0). */
+const LIST_KINDS: ReadonlySet<StudioDocumentKind> = new Set([
+  'schema_snapshot',
+  'saved_chart',
+  'audit_event',
+]);
+
+/** For the reasons: "a viewer cannot import saved charts". */
+const DOCUMENT_NAMES: Record<StudioDocumentKind, string> = {
+  schema_snapshot: 'schema snapshots',
+  saved_chart: 'saved charts',
+  audit_event: 'audit events',
+  masking_config: 'the masking config',
+  threshold_config: 'the threshold config',
+  dismissed_seeds: 'dismissed seeds',
+  active_connection_id: 'the active connection',
+  workspace_tabs: 'workspace tabs',
+};
+
 /** Rows per statement: well under Postgres' 65,535 parameters at a dozen columns a row. */
 const CHUNK = 500;
+/** Documents per statement are also bounded by size: schema snapshots can be megabytes each. */
+const DOCUMENT_CHUNK_BYTES = 8 * 1024 * 1024;
 
 const counts = (): TransferCounts => ({
   profiles: 0,
   history: 0,
   savedQueries: 0,
   connections: 0,
+  documents: 0,
 });
 
-const chunks = <T>(items: readonly T[]): T[][] => {
+const chunks = <T>(items: readonly T[], weight?: (item: T) => number): T[][] => {
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  let batch: T[] = [];
+  let load = 0;
+  for (const item of items) {
+    const w = weight ? weight(item) : 0;
+    if (batch.length === CHUNK || (batch.length > 0 && load + w > DOCUMENT_CHUNK_BYTES)) {
+      out.push(batch);
+      batch = [];
+      load = 0;
+    }
+    batch.push(item);
+    load += w;
+  }
+  if (batch.length > 0) out.push(batch);
   return out;
 };
+
+/** How a skipped document is named: its kind and key. */
+const documentRef = (d: { kind: string; key: string }) =>
+  d.key === '' ? d.kind : `${d.kind}:${d.key}`;
+
+/** (owner, kind, key) as one map key. */
+const documentKey = (userId: string, kind: string, key: string) =>
+  JSON.stringify([userId, kind, key]);
+
+/**
+ * The order in which a list's rows new here take their places: the file's, which is the order
+ * a version 2 file keeps; a version 1 file listed saved queries by their last change, so its
+ * rows take their places by creation, as the migration that brought positions placed them.
+ */
+function listOrder<T extends { row: { id: string; createdAt: Date } }>(
+  file: ImportedDocument,
+  items: readonly T[],
+): T[] {
+  if (file.version !== 1) return [...items];
+  return [...items].sort(
+    ({ row: a }, { row: b }) =>
+      a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}
 
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
@@ -104,6 +189,9 @@ class Merge {
   /** File profile id → why its rows are left out. */
   readonly #refused = new Map<string, string>();
 
+  /** Per owner's list (and kind): the last position taken here, as the import goes on. */
+  readonly #ends = new Map<string, number>();
+
   constructor(
     private readonly tx: Tx,
     private readonly actor: Actor,
@@ -115,10 +203,33 @@ class Merge {
     await this.history();
     await this.savedQueries();
     await this.connections();
+    await this.documents();
   }
 
-  #skip(kind: TransferKind, id: string, reason: string): void {
-    this.report.skipped.push({ kind, id, reason });
+  #skip(kind: TransferKind, id: string, reason: string, userId?: string): void {
+    this.report.skipped.push(
+      userId === undefined ? { kind, id, reason } : { kind, id, reason, userId },
+    );
+  }
+
+  /**
+   * The next place at the end of an owner's list (of a kind, for documents): after every live
+   * row there, and after what this import placed there already.
+   */
+  private async nextPosition(table: ListTable, userId: string, kind?: string): Promise<number> {
+    const list = JSON.stringify([getTableName(table), userId, kind ?? null]);
+    let end = this.#ends.get(list);
+    if (end === undefined) {
+      const where: (SQL | undefined)[] = [eq(table.userId, userId), isNull(table.deletedAt)];
+      if (kind !== undefined) where.push(eq(studioDocuments.kind, kind));
+      const [row] = await this.tx
+        .select({ end: sql<number | null>`max(${table.position})` })
+        .from(table)
+        .where(and(...where));
+      end = row?.end ?? 0;
+    }
+    this.#ends.set(list, end + 1);
+    return end + 1;
   }
 
   #refuse(profile: ImportedProfile, reason: string): void {
@@ -284,20 +395,24 @@ class Merge {
   }
 
   /** The rows whose profile was taken, each with the id of the profile here that receives it. */
-  #owned<R extends { id: string; userId: string }>(
+  #owned<R extends { userId: string }>(
     kind: TransferKind,
     rows: readonly R[],
-    action: Action,
-    what: string,
+    ref: (row: R) => string,
+    rule: (row: R) => { action: Action; what: string },
+    /** Documents are named with their owner in the report; rows with ids need not be. */
+    named = false,
   ): { row: R; userId: string }[] {
-    const allowed = can(this.actor.role, action);
     const out: { row: R; userId: string }[] = [];
     for (const row of rows) {
       const target = this.#target.get(row.userId);
+      const owner = named ? row.userId : undefined;
+      const { action, what } = rule(row);
       if (target === undefined) {
-        this.#skip(kind, row.id, this.#refused.get(row.userId) ?? SKIP_REASONS.otherProfile);
-      } else if (!allowed) {
-        this.#skip(kind, row.id, `a ${this.actor.role} cannot import ${what}`);
+        const reason = this.#refused.get(row.userId) ?? SKIP_REASONS.otherProfile;
+        this.#skip(kind, ref(row), reason, owner);
+      } else if (!can(this.actor.role, action)) {
+        this.#skip(kind, ref(row), `a ${this.actor.role} cannot import ${what}`, owner);
       } else out.push({ row, userId: target });
     }
     return out;
@@ -326,7 +441,12 @@ class Merge {
 
   /** History entries never change, so one stored under the same id is the same entry. */
   private async history(): Promise<void> {
-    const rows = this.#owned('history', this.file.history, 'history.write', 'history');
+    const rows = this.#owned(
+      'history',
+      this.file.history,
+      (h) => h.id,
+      () => ({ action: 'history.write', what: 'history' }),
+    );
     const here = await this.existing(
       queryLogs,
       rows.map(({ row }) => row.id),
@@ -353,16 +473,21 @@ class Merge {
 
   /**
    * Rows that change (saved queries, connections): the later `updatedAt` wins, and the winner
-   * is taken whole, its dates included, so importing the same file again changes nothing.
+   * is taken whole, its dates included, so importing the same file again changes nothing. A
+   * row new here (or brought back over a delete made here earlier) goes to the end of its
+   * owner's list, in the file's order; one replaced keeps its place, as the studio's save does.
    */
-  private async mergeVersioned<R extends { id: string; userId: string; updatedAt: Date }>(
+  private async mergeVersioned<
+    R extends { id: string; userId: string; createdAt: Date; updatedAt: Date },
+  >(
     kind: 'savedQuery' | 'connection',
     counter: 'savedQueries' | 'connections',
     table: typeof savedQueries | typeof connections,
     rows: { row: R; userId: string }[],
     write: {
-      insert(batch: { row: R; userId: string }[]): Promise<void>;
-      update(row: R, userId: string): Promise<void>;
+      insert(batch: { row: R; userId: string; position: number }[]): Promise<void>;
+      /** `position` only when the row comes back over a tombstone; else its place is kept. */
+      update(row: R, userId: string, position: number | undefined): Promise<void>;
     },
   ): Promise<void> {
     const here = await this.existing(
@@ -370,10 +495,14 @@ class Merge {
       rows.map(({ row }) => row.id),
     );
     const fresh: { row: R; userId: string }[] = [];
+    const replaced: { row: R; userId: string }[] = [];
+    /** Rows new to their owner's list: not here, or here only as a tombstone. */
+    const arriving: { row: R; userId: string }[] = [];
     for (const { row, userId } of rows) {
       const found = here.get(row.id);
       if (!found) {
         fresh.push({ row, userId });
+        arriving.push({ row, userId });
         continue;
       }
       const theirs = row.updatedAt.getTime();
@@ -387,11 +516,20 @@ class Merge {
           found.deletedAt === null ? SKIP_REASONS.newerHere : SKIP_REASONS.deletedHere,
         );
       } else {
-        await write.update(row, userId);
-        this.report.updated[counter]++;
+        replaced.push({ row, userId });
+        if (found.deletedAt !== null) arriving.push({ row, userId });
       }
     }
-    for (const batch of chunks(fresh)) await write.insert(batch);
+    const positions = new Map<R, number>();
+    for (const { row, userId } of listOrder(this.file, arriving)) {
+      positions.set(row, await this.nextPosition(table, userId));
+    }
+    for (const { row, userId } of replaced) {
+      await write.update(row, userId, positions.get(row));
+      this.report.updated[counter]++;
+    }
+    const inserts = fresh.map((f) => ({ ...f, position: positions.get(f.row) ?? 0 }));
+    for (const batch of chunks(inserts)) await write.insert(batch);
     this.report.imported[counter] = fresh.length;
     if (fresh.length + this.report.updated[counter] > 0) {
       this.changed.add(table === savedQueries ? 'saved_queries' : 'connections');
@@ -405,6 +543,7 @@ class Merge {
       description: q.description,
       connectionType: q.connectionType,
       tags: q.tags,
+      extra: q.extra,
       createdAt: q.createdAt,
       updatedAt: q.updatedAt,
     });
@@ -412,17 +551,31 @@ class Merge {
       'savedQuery',
       'savedQueries',
       savedQueries,
-      this.#owned('savedQuery', this.file.savedQueries, 'savedQueries.write', 'saved queries'),
+      this.#owned(
+        'savedQuery',
+        this.file.savedQueries,
+        (q) => q.id,
+        () => ({ action: 'savedQueries.write', what: 'saved queries' }),
+      ),
       {
         insert: async (batch) => {
-          await this.tx
-            .insert(savedQueries)
-            .values(batch.map(({ row, userId }) => ({ id: row.id, userId, ...fields(row) })));
+          await this.tx.insert(savedQueries).values(
+            batch.map(({ row, userId, position }) => ({
+              id: row.id,
+              userId,
+              position,
+              ...fields(row),
+            })),
+          );
         },
-        update: async (row, userId) => {
+        update: async (row, userId, position) => {
           await this.tx
             .update(savedQueries)
-            .set({ ...fields(row), deletedAt: null })
+            .set({
+              ...fields(row),
+              deletedAt: null,
+              ...(position === undefined ? {} : { position }),
+            })
             .where(and(eq(savedQueries.id, row.id), eq(savedQueries.userId, userId)));
         },
       },
@@ -440,6 +593,7 @@ class Merge {
       database: c.database,
       connectionString: c.connectionString,
       isDemo: c.isDemo,
+      extra: c.extra,
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
     });
@@ -447,21 +601,125 @@ class Merge {
       'connection',
       'connections',
       connections,
-      this.#owned('connection', this.file.connections, 'connections.write', 'connections'),
+      this.#owned(
+        'connection',
+        this.file.connections,
+        (c) => c.id,
+        () => ({ action: 'connections.write', what: 'connections' }),
+      ),
       {
         insert: async (batch) => {
-          await this.tx
-            .insert(connections)
-            .values(batch.map(({ row, userId }) => ({ id: row.id, userId, ...fields(row) })));
+          await this.tx.insert(connections).values(
+            batch.map(({ row, userId, position }) => ({
+              id: row.id,
+              userId,
+              position,
+              ...fields(row),
+            })),
+          );
         },
-        update: async (row, userId) => {
+        update: async (row, userId, position) => {
           await this.tx
             .update(connections)
-            .set({ ...fields(row), deletedAt: null })
+            .set({
+              ...fields(row),
+              deletedAt: null,
+              ...(position === undefined ? {} : { position }),
+            })
             .where(and(eq(connections.id, row.id), eq(connections.userId, userId)));
         },
       },
     );
+  }
+
+  /**
+   * The studio's documents, matched by owner (here), kind and key, merged as saved queries
+   * are: the later `updatedAt` wins, taken whole. A list item new here goes to the end of its
+   * owner's list of that kind, in the file's order; one replaced keeps its place.
+   */
+  private async documents(): Promise<void> {
+    const rows = this.#owned(
+      'document',
+      this.file.documents,
+      documentRef,
+      (d) => ({ action: DOCUMENT_WRITERS[d.kind], what: DOCUMENT_NAMES[d.kind] }),
+      true,
+    );
+    const here = new Map<string, { updatedAt: Date; deletedAt: Date | null }>();
+    const owners = [...new Set(rows.map((r) => r.userId))];
+    if (owners.length > 0) {
+      const stored = await this.tx
+        .select({
+          userId: studioDocuments.userId,
+          kind: studioDocuments.kind,
+          key: studioDocuments.key,
+          updatedAt: studioDocuments.updatedAt,
+          deletedAt: studioDocuments.deletedAt,
+        })
+        .from(studioDocuments)
+        .where(inArray(studioDocuments.userId, owners));
+      for (const d of stored) here.set(documentKey(d.userId, d.kind, d.key), d);
+    }
+
+    type Placed = { row: ImportedStudioDocument; userId: string; position: number };
+    const fresh: Placed[] = [];
+    const replaced: (Placed & { keep: boolean })[] = [];
+    const place = async (row: ImportedStudioDocument, userId: string) =>
+      LIST_KINDS.has(row.kind) ? this.nextPosition(studioDocuments, userId, row.kind) : 0;
+    for (const { row, userId } of rows) {
+      const found = here.get(documentKey(userId, row.kind, row.key));
+      if (!found) {
+        fresh.push({ row, userId, position: await place(row, userId) });
+        continue;
+      }
+      const theirs = row.updatedAt.getTime();
+      const ours = found.updatedAt.getTime();
+      const ref = documentRef(row);
+      if (theirs === ours && found.deletedAt === null) this.report.alreadyPresent++;
+      else if (theirs <= ours) {
+        const reason = found.deletedAt === null ? SKIP_REASONS.newerHere : SKIP_REASONS.deletedHere;
+        this.#skip('document', ref, reason, row.userId);
+      } else if (found.deletedAt === null) replaced.push({ row, userId, position: 0, keep: true });
+      else replaced.push({ row, userId, position: await place(row, userId), keep: false });
+    }
+
+    for (const { row, userId, position, keep } of replaced) {
+      await this.tx
+        .update(studioDocuments)
+        .set({
+          doc: row.doc,
+          createdAt: row.createdAt,
+          updatedAt: row.updatedAt,
+          deletedAt: null,
+          ...(keep ? {} : { position }),
+        })
+        .where(
+          and(
+            eq(studioDocuments.userId, userId),
+            eq(studioDocuments.kind, row.kind),
+            eq(studioDocuments.key, row.key),
+          ),
+        );
+    }
+    this.report.updated.documents = replaced.length;
+    const weight = ({ row }: Placed) => (JSON.stringify(row.doc)?.length ?? 0) + row.key.length;
+    for (const batch of chunks(fresh, weight)) {
+      await this.tx.insert(studioDocuments).values(
+        batch.map(({ row, userId, position }) => ({
+          // The id the schema checks: of the owner here, the kind and the key as stored.
+          id: sql`md5(${userId} || chr(31) || ${row.kind} || chr(31) || ${encodeText(row.key)})`,
+          userId,
+          kind: row.kind,
+          key: row.key,
+          doc: row.doc,
+          position,
+          createdAt: row.createdAt,
+          updatedAt: row.updatedAt,
+        })),
+      );
+    }
+    this.report.imported.documents = fresh.length;
+    if (fresh.length + replaced.length > 0) this.changed.add('studio_documents');
   }
 }
 
