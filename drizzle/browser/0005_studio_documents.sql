@@ -35,6 +35,8 @@ UPDATE "connections" t SET "position" = o.n
 UPDATE "saved_queries" t SET "position" = o.n
   FROM (SELECT id, row_number() OVER (PARTITION BY user_id ORDER BY created_at, id) AS n FROM "saved_queries") o
   WHERE t.id = o.id;--> statement-breakpoint
+-- The studio's own demo marker is a field of its object now, kept in extra.
+UPDATE "connections" SET "extra" = '{"isDemo":true}'::json WHERE "is_demo";--> statement-breakpoint
 SET LOCAL platform.sync_applying = 'off';--> statement-breakpoint
 CREATE TRIGGER studio_documents_sync BEFORE INSERT OR UPDATE OR DELETE ON studio_documents
   FOR EACH ROW EXECUTE FUNCTION platform_sync_track();

@@ -29,4 +29,6 @@ UPDATE "connections" t SET "position" = o.n
   WHERE t.id = o.id;--> statement-breakpoint
 UPDATE "saved_queries" t SET "position" = o.n
   FROM (SELECT id, row_number() OVER (PARTITION BY user_id ORDER BY created_at, id) AS n FROM "saved_queries") o
-  WHERE t.id = o.id;
+  WHERE t.id = o.id;--> statement-breakpoint
+-- The studio's own demo marker is a field of its object now, kept in extra.
+UPDATE "connections" SET "extra" = '{"isDemo":true}'::json WHERE "is_demo";

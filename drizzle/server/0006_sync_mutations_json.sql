@@ -1,0 +1,1 @@
+ALTER TABLE "sync_mutations" ALTER COLUMN "result" SET DATA TYPE json;
