@@ -21,12 +21,24 @@ export {
 } from './errors.ts';
 export { platformExtensions } from './extensions.ts';
 export {
+  type ImportedCounts,
   type ImportReport,
   LEGACY_BACKUP_KEY,
+  LEGACY_CLEARTEXT_BACKUP_KEY,
   LEGACY_KEYS,
   LEGACY_REPORT_KEY,
+  LEGACY_SETTING_KEYS,
+  type LegacyBackupInfo,
+  type LegacyCollection,
+  type LegacyGeneration,
+  type LegacyKeyReport,
+  type LegacyRestoreResult,
+  LIBREDB_KEYS,
+  type RenamedItem,
+  type ReplacedItem,
   readLegacyImportReport,
   type SkippedItem,
+  WORKSPACE_TABS_PREFIX,
 } from './legacy/import.ts';
 export type {
   DatabaseConnection,

@@ -18,14 +18,20 @@ import {
 } from './errors.ts';
 import { legacyFacade, type WorkspaceStorage } from './legacy/facade.ts';
 import {
+  deleteLegacyBackup,
+  hasLegacyData,
   type ImportReport,
   importLegacyLocalStorage,
-  LEGACY_KEYS,
+  LEGACY_BACKUP_KEY,
+  type LegacyBackupInfo,
+  type LegacyRestoreResult,
+  legacyBackupInfo,
   readLegacyImportReport,
+  restoreLegacyBackup,
 } from './legacy/import.ts';
 import type { LegacyStorage } from './legacy/types.ts';
 import type { Actor } from './permissions.ts';
-import { assertCan } from './permissions.ts';
+import { assertCan, can } from './permissions.ts';
 import { ConnectionsRepository } from './repositories/connections.ts';
 import type { ChangedTable, RepositoryContext } from './repositories/context.ts';
 import { HistoryRepository } from './repositories/history.ts';
@@ -68,7 +74,7 @@ export interface CreateStorageOptions {
   localStorage?: KeyValueStore;
   /** Where the vault key lives; default IndexedDB in browsers, memory elsewhere. */
   cryptoKeys?: CryptoKeyStore;
-  /** Import the legacy `orchids_db_*` keys on first open (default true). */
+  /** Import the old studio's keys (`orchids_db_*`, `libredb_*`) on first open (default true). */
   importLegacyData?: boolean;
   /** In a browser, fall back to an in-memory database when persistent storage fails (default true). */
   fallbackToMemory?: boolean;
@@ -80,7 +86,12 @@ export interface CreateStorageOptions {
 }
 
 export interface StorageWarning {
-  code: 'memory-fallback' | 'vault-memory-fallback' | 'legacy-import-deferred' | 'no-local-storage';
+  code:
+    | 'memory-fallback'
+    | 'vault-memory-fallback'
+    | 'legacy-import-deferred'
+    | 'legacy-import-failed'
+    | 'no-local-storage';
   message: string;
 }
 
@@ -159,6 +170,15 @@ export interface PlatformStorage extends LegacyStorage, WorkspaceStorage, LazyRe
   resetVault(): Promise<void>;
   /** The report of the last import of the old studio's data (any open, not only this one). */
   legacyImportReport(): Promise<ImportReport | null>;
+  /** The sealed backup of the old studio's keys the import removed: when, which, how big. */
+  legacyBackup(): Promise<LegacyBackupInfo | null>;
+  /** Deletes that backup for good (admins). */
+  deleteLegacyBackup(): Promise<void>;
+  /**
+   * Puts the backed-up keys back into localStorage for the old studio (admins); a key holding
+   * something else now is left alone. The next open imports them again: nothing twice.
+   */
+  restoreLegacyBackup(): Promise<LegacyRestoreResult>;
   /**
    * Sync mode: makes the current profile this device's copy of a server account (it takes the
    * account's id, name and role), turns sync on for it, and queues all its data for upload.
@@ -264,14 +284,23 @@ function deferLegacyImport(kv: KeyValueStore, warnings: StorageWarning[]): boole
   const degraded = warnings.some(
     (warning) => warning.code === 'memory-fallback' || warning.code === 'vault-memory-fallback',
   );
-  if (!degraded || !Object.values(LEGACY_KEYS).some((key) => kv.getItem(key) !== null))
-    return false;
+  if (!degraded || !hasLegacyData(kv)) return false;
   warnings.push({
     code: 'legacy-import-deferred',
     message:
       'The data of the old studio was left in place: it is imported once browser storage works.',
   });
   return true;
+}
+
+/** The backup of the old studio's data belongs to the whole browser: admins manage it. */
+function assertLegacyBackupAdmin(actor: Actor): void {
+  if (!can(actor.role, 'users.manage')) {
+    throw new PermissionError(
+      'legacyBackup.manage',
+      `A ${actor.role} cannot delete or restore the backup of the old studio’s data.`,
+    );
+  }
 }
 
 /**
@@ -360,11 +389,26 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
       });
       syncing = await syncingProfiles(ctx.db);
       actor = await chooseActor(repos.users);
-      const legacyImport =
-        options.importLegacyData === false || deferLegacyImport(kv, warnings)
-          ? null
-          : await importLegacyLocalStorage({ storage: kv, db: ctx.db, userId: actor.id, vault });
-      if (legacyImport && legacyImport.imported.total > 0) {
+      let legacyImport: ImportReport | null = null;
+      if (options.importLegacyData !== false && !deferLegacyImport(kv, warnings)) {
+        try {
+          legacyImport = await importLegacyLocalStorage({
+            storage: kv,
+            db: ctx.db,
+            userId: actor.id,
+            vault,
+          });
+        } catch (error) {
+          // Nothing was removed: the old data stays where it is, and the next open tries again.
+          warnings.push({
+            code: 'legacy-import-failed',
+            message: `The data of the old studio could not be imported (${error instanceof Error ? error.message : String(error)}); it was left in place, and the import runs again on the next open.`,
+          });
+        }
+      }
+      if (legacyImport && (legacyImport.imported.total > 0 || legacyImport.historyRetention)) {
+        // The import wrote behind the repositories' backs.
+        preferences.invalidate();
         for (const table of SYNCED_TABLE_NAMES) feed.publish(table);
       }
       return {
@@ -544,6 +588,29 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
     async legacyImportReport() {
       await ready();
       return readLegacyImportReport(kv);
+    },
+
+    async legacyBackup() {
+      await ready();
+      return legacyBackupInfo(kv, LEGACY_BACKUP_KEY);
+    },
+
+    async deleteLegacyBackup() {
+      await ready();
+      assertLegacyBackupAdmin(currentActor());
+      deleteLegacyBackup(null, kv);
+    },
+
+    async restoreLegacyBackup() {
+      const { vault, status } = await ready();
+      assertLegacyBackupAdmin(currentActor());
+      if (status.warnings.some((w) => w.code === 'vault-memory-fallback')) {
+        throw new VaultError(
+          'VAULT_UNAVAILABLE',
+          'The backup is sealed with the vault’s key, which this browser refuses to hand over now (IndexedDB is unavailable).',
+        );
+      }
+      return restoreLegacyBackup(vault, kv);
     },
 
     async linkSyncAccount(account, syncUrl) {

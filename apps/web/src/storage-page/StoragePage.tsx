@@ -6,6 +6,7 @@ import { describe } from '../storage/describe.ts';
 import { useStorage } from '../storage/StorageContext.tsx';
 import { useSync } from '../sync/SyncContext.tsx';
 import { exportFileName, formatBytes, usageShare } from './format.ts';
+import { LegacyBackup } from './LegacyBackup.tsx';
 import { LegacyReport } from './LegacyReport.tsx';
 import { TransferSummary } from './TransferSummary.tsx';
 
@@ -39,12 +40,14 @@ export function StoragePage() {
   const { busy, failure, setFailure, run } = useAction<'export' | 'import' | 'persist' | 'reset'>();
   const [transfer, setTransfer] = useState<TransferReport | null>(null);
   const [confirmReset, setConfirmReset] = useState(false);
+  const [backupVersion, setBackupVersion] = useState(0);
 
   const refresh = useCallback(() => {
     if (!storage) return;
     storage.estimate().then(setUsage, (e: unknown) => setFailure(describe(e)));
     storage.vaultStatus().then(setVault, (e: unknown) => setFailure(describe(e)));
     storage.legacyImportReport().then(setLegacy, () => setLegacy(null));
+    setBackupVersion((v) => v + 1);
   }, [storage]);
 
   useEffect(refresh, [refresh]);
@@ -257,6 +260,7 @@ export function StoragePage() {
         {legacy === undefined && <p>Checking…</p>}
         {legacy === null && <p className="muted">No data from the previous version was found.</p>}
         {legacy && <LegacyReport report={legacy} />}
+        <LegacyBackup storage={state.storage} admin={admin} version={backupVersion} />
       </div>
     </section>
   );

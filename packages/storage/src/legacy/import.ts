@@ -1,328 +1,820 @@
-import { connections, queryLogs, savedQueries } from '@platform/schema/browser';
-import { inArray } from 'drizzle-orm';
-import type { PgliteDatabase } from 'drizzle-orm/pglite';
-import { z } from 'zod';
-import { ValidationError } from '../errors.ts';
-import { connectionRow } from '../repositories/connections.ts';
-import { historyRow } from '../repositories/history.ts';
-import { savedQueryRow } from '../repositories/saved-queries.ts';
 import {
-  connectionInput,
-  dateInput,
-  historyItemInput,
-  parse,
-  savedQueryInput,
-} from '../validation.ts';
-import { takeConnectionSecrets } from '../vault/connection-secrets.ts';
+  connections,
+  encodeText,
+  platformUsers,
+  queryLogs,
+  type StudioDocumentKind,
+  savedQueries,
+  studioDocuments,
+} from '@platform/schema/browser';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { PgliteDatabase } from 'drizzle-orm/pglite';
+import { DEFAULT_HISTORY_RETENTION } from '../limits.ts';
+import { mergePatch } from '../merge-patch.ts';
+import { knownPreferences, parse } from '../validation.ts';
+import type { TakenSecrets } from '../vault/connection-secrets.ts';
 import type { KeyValueStore } from '../vault/index.ts';
-import type { ConnectionSecretsInput } from '../vault/vault.ts';
+import type { ConnectionSecrets, ConnectionSecretsInput } from '../vault/vault.ts';
+import {
+  addToLegacyBackup,
+  type BackupVault,
+  cleartextBackup,
+  type LegacyBackupInfo,
+} from './backup.ts';
+import { placeHistory } from './history-placement.ts';
+import {
+  type ConnectionItem,
+  type DocumentItem,
+  type HistoryItem,
+  type ItemSource,
+  type ReadKey,
+  readConnections,
+  readDocuments,
+  readHistory,
+  readSavedQueries,
+  readSeedIds,
+  readSetting,
+  type SavedQueryItem,
+  type SettingValue,
+  type SkippedItem,
+} from './legacy-items.ts';
+import {
+  LEGACY_CLEARTEXT_BACKUP_KEY,
+  type LegacyCollection,
+  type LegacyGeneration,
+  type LegacyKey,
+  legacyInventory,
+} from './legacy-keys.ts';
+import {
+  type ImportReport,
+  type LegacyKeyReport,
+  type RenamedItem,
+  type ReplacedItem,
+  readLegacyImportReport,
+  storeLegacyImportReport,
+} from './report.ts';
 
-/** The keys the legacy studio wrote. */
-export const LEGACY_KEYS = {
-  connections: 'orchids_db_connections',
-  history: 'orchids_db_history',
-  savedQueries: 'orchids_db_saved',
-} as const;
-type LegacyKind = keyof typeof LEGACY_KEYS;
-
-/** The raw legacy values, kept after a verified import so nothing is ever unrecoverable. */
-export const LEGACY_BACKUP_KEY = 'orchids_db_backup_before_platform_storage';
-/** The report of the import that ran, so the studio can show it again. */
-export const LEGACY_REPORT_KEY = 'platform_legacy_import_report';
-
-export interface SkippedItem {
-  key: string;
-  /** Position in the stored array; null when the whole key was unreadable. */
-  index: number | null;
-  id: string | null;
-  reason: string;
-}
-
-export interface ImportReport {
-  userId: string;
-  finishedAt: string;
-  imported: { connections: number; history: number; savedQueries: number; total: number };
-  /** Items already present (an earlier run, or the same id twice). Not errors. */
-  alreadyPresent: number;
-  skipped: SkippedItem[];
-  /** True when the legacy keys were verified in the database, backed up and removed. */
-  legacyKeysRemoved: boolean;
-}
-
-const count = z.number().int().min(0);
-const storedReport = z.object({
-  userId: z.string(),
-  finishedAt: z.string(),
-  imported: z.object({
-    connections: count,
-    history: count,
-    savedQueries: count,
-    total: count,
-  }),
-  alreadyPresent: count,
-  skipped: z.array(
-    z.object({
-      key: z.string(),
-      index: z.number().int().nullable(),
-      id: z.string().nullable(),
-      reason: z.string(),
-    }),
-  ),
-  legacyKeysRemoved: z.boolean(),
-}) satisfies z.ZodType<ImportReport>;
+export {
+  deleteLegacyBackup,
+  LEGACY_BACKUP_KEY,
+  type LegacyBackupInfo,
+  type LegacyRestoreResult,
+  legacyBackupInfo,
+  restoreLegacyBackup,
+} from './backup.ts';
+export type { SkippedItem } from './legacy-items.ts';
+export {
+  hasLegacyData,
+  LEGACY_CLEARTEXT_BACKUP_KEY,
+  LEGACY_KEYS,
+  LEGACY_SETTING_KEYS,
+  type LegacyCollection,
+  type LegacyGeneration,
+  LIBREDB_KEYS,
+  WORKSPACE_TABS_PREFIX,
+} from './legacy-keys.ts';
+export {
+  type ImportedCounts,
+  type ImportReport,
+  LEGACY_REPORT_KEY,
+  type LegacyKeyReport,
+  type RenamedItem,
+  type ReplacedItem,
+  readLegacyImportReport,
+} from './report.ts';
 
 /**
- * The report the last import left in `storage`, from this open or an earlier one; null when
- * there is none or it cannot be read (damaged, or written by another version): it is only a
- * record, and never worth failing for.
+ * The import of the old studio's `localStorage` (both generations, every key) into the current
+ * profile, in one transaction, through the same row builders as the live API. The rules, which
+ * the package README gives in full:
+ *
+ * - **Both generations**: an id in both keeps the newer (`libredb_*`) item, and the report lists
+ *   the older one as replaced. Connections and saved queries keep the `libredb_*` list's order,
+ *   then the `orchids_db_*` items it lacks; history is merged newest first by `executedAt` (ties
+ *   in array order, the newer generation's first), and a run under an id already used is kept
+ *   under a derived id (`history-placement.ts`); the keys the rename left alone (snapshots,
+ *   charts, audit log) are one array each, taken in its order.
+ * - **Already here** is left as it is: the same id (history: the same run) for connections,
+ *   saved queries and list items; a setting this profile has its own value for. So a second run
+ *   imports nothing new.
+ * - **History is never pruned for having been imported**: a profile whose retention window is
+ *   smaller than its history after the import gets its `maxEntries` raised to fit (reported); an
+ *   entry older than the profile's age limit, if it has one, is skipped and reported instead.
+ * - **Damage** (invalid JSON, not an array, items with missing or bad fields or dates) is
+ *   skipped and reported item by item; the rest is imported.
+ * - **Secrets** go to the vault. The keys are removed only after every item is read back from
+ *   the database and the vault, and after their raw text is in the sealed backup (`backup.ts`)
+ *   and reads back from it; keys the import does not take are left in place and listed.
  */
-export function readLegacyImportReport(storage: KeyValueStore): ImportReport | null {
-  try {
-    const raw = storage.getItem(LEGACY_REPORT_KEY);
-    if (raw === null) return null;
-    const report = storedReport.safeParse(JSON.parse(raw));
-    return report.success ? report.data : null;
-  } catch {
-    return null;
-  }
-}
+
+type Db = PgliteDatabase;
 
 /** Only what the vault must offer the import. */
-interface SecretSink {
+export interface ImportVault extends BackupVault {
   setConnectionSecrets(
     userId: string,
     connectionId: string,
     secrets: ConnectionSecretsInput,
   ): Promise<void>;
+  getConnectionSecrets(userId: string, connectionId: string): Promise<ConnectionSecrets>;
   deleteConnectionSecrets(userId: string, connectionId: string): Promise<void>;
 }
 
 export interface ImportOptions {
   storage: KeyValueStore;
-  db: PgliteDatabase;
+  db: Db;
   userId: string;
-  vault: SecretSink;
+  vault: ImportVault;
 }
 
-const legacySaved = savedQueryInput.extend({ createdAt: dateInput, updatedAt: dateInput });
-const legacyConnection = connectionInput.extend({ createdAt: dateInput });
+const OTHER_PROFILE = 'its id is used by another profile here';
+const KEPT_SETTING = 'this profile has its own value already (kept)';
 
-function readArray(storage: KeyValueStore, kind: LegacyKind, skipped: SkippedItem[]): unknown[] {
-  const key = LEGACY_KEYS[kind];
-  const raw = storage.getItem(key);
-  if (raw === null) return [];
-  try {
-    const value: unknown = JSON.parse(raw);
-    if (Array.isArray(value)) return value;
-    skipped.push({ key, index: null, id: null, reason: 'not a JSON array' });
-  } catch (error) {
-    skipped.push({
-      key,
-      index: null,
-      id: null,
-      reason: `invalid JSON (${(error as Error).message})`,
-    });
-  }
-  return [];
-}
-
-function idOf(item: unknown): string | null {
-  const id = (item as { id?: unknown } | null)?.id;
-  return typeof id === 'string' ? id : null;
-}
-
-/** Valid items with their positions; the rest reported as skipped, item by item. */
-function validItems<S extends z.ZodType>(
-  kind: LegacyKind,
-  items: unknown[],
-  schema: S,
-  skipped: SkippedItem[],
-): { index: number; value: z.output<S>; raw: unknown }[] {
-  const seen = new Set<string>();
-  const out: { index: number; value: z.output<S>; raw: unknown }[] = [];
-  items.forEach((item, index) => {
-    const key = LEGACY_KEYS[kind];
-    try {
-      const value = parse(schema, item, 'item') as z.output<S> & { id: string };
-      if (seen.has(value.id)) {
-        skipped.push({ key, index, id: value.id, reason: 'duplicate id (the first one was kept)' });
-        return;
-      }
-      seen.add(value.id);
-      out.push({ index, value, raw: item });
-    } catch (error) {
-      const reason = error instanceof ValidationError ? error.message : String(error);
-      skipped.push({ key, index, id: idOf(item), reason });
-    }
-  });
-  return out;
+/** Runs `task` holding a lock shared by every tab, where the Web Locks API exists. */
+function acrossTabs<T>(name: string, task: () => Promise<T>): Promise<T> {
+  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+  return locks ? (locks.request(name, task) as Promise<T>) : task();
 }
 
 /**
- * Moves the legacy localStorage data into the current user's platform data, in one transaction.
- * Bad items are skipped and reported one by one; ids already present are left as they are, so a
- * second run imports nothing new. The legacy keys are removed only after every imported row has
- * been read back, and their raw text stays in a backup key.
+ * Moves the old studio's data into the current profile (see above). Returns the report of this
+ * import, or, with nothing to import, that of the last one (null if none).
  */
-export async function importLegacyLocalStorage(
-  options: ImportOptions,
-): Promise<ImportReport | null> {
-  const { storage, db, userId, vault } = options;
-  const present = (Object.values(LEGACY_KEYS) as string[]).some((k) => storage.getItem(k) !== null);
-  if (!present) return readLegacyImportReport(storage);
+export function importLegacyLocalStorage(options: ImportOptions): Promise<ImportReport | null> {
+  // Two tabs opening at once import once: the second finds everything present and the keys gone.
+  return acrossTabs('platform_legacy_import', () => runImport(options));
+}
 
-  const skipped: SkippedItem[] = [];
-  const history = validItems(
-    'history',
-    readArray(storage, 'history', skipped),
-    historyItemInput.extend({ executedAt: dateInput }),
-    skipped,
-  );
-  const saved = validItems(
-    'savedQueries',
-    readArray(storage, 'savedQueries', skipped),
-    legacySaved,
-    skipped,
-  );
-  const conns = validItems(
-    'connections',
-    readArray(storage, 'connections', skipped),
-    legacyConnection,
-    skipped,
-  );
+/** The keys read, by collection; lists in generation order, the newer first. */
+interface Read {
+  connections: ReadKey<ConnectionItem>[];
+  savedQueries: ReadKey<SavedQueryItem>[];
+  history: ReadKey<HistoryItem>[];
+  documents: { collection: LegacyCollection; read: ReadKey<DocumentItem> }[];
+  settings: SettingValue[];
+  seeds: ReadKey<{ id: string; key: string; index: number }> | null;
+}
 
-  const secretsWritten: string[] = [];
-  let imported = { connections: 0, history: 0, savedQueries: 0, total: 0 };
-  let alreadyPresent = 0;
-  try {
-    await db.transaction(async (tx) => {
-      const existing = async (
-        table: typeof queryLogs | typeof savedQueries | typeof connections,
-        ids: string[],
-      ) =>
-        ids.length === 0
-          ? new Set<string>()
-          : new Set(
-              (await tx.select({ id: table.id }).from(table).where(inArray(table.id, ids))).map(
-                (r) => r.id,
-              ),
-            );
-
-      // Oldest first, so insertion order (the tie-breaker) matches the legacy list's order.
-      const historyIds = await existing(
-        queryLogs,
-        history.map((h) => h.value.id),
-      );
-      const newHistory = history.filter((h) => !historyIds.has(h.value.id)).reverse();
-      for (let i = 0; i < newHistory.length; i += 500) {
-        await tx
-          .insert(queryLogs)
-          .values(newHistory.slice(i, i + 500).map(({ raw }) => historyRow(raw, userId)));
+function readAll(
+  present: LegacyKey[],
+  raws: Map<string, string>,
+  skipped: SkippedItem[],
+  tally: Tally,
+  userId: string,
+): Read {
+  const read: Read = {
+    connections: [],
+    savedQueries: [],
+    history: [],
+    documents: [],
+    settings: [],
+    seeds: null,
+  };
+  for (const source of present) {
+    const raw = raws.get(source.key) as string;
+    const report = tally.of(source);
+    let items: number | null = 1;
+    switch (source.collection) {
+      case 'connections': {
+        const list = readConnections(source, raw, skipped);
+        read.connections.push(list);
+        items = list.items;
+        break;
       }
-
-      const savedIds = await existing(
-        savedQueries,
-        saved.map((s) => s.value.id),
-      );
-      const newSaved = saved.filter((s) => !savedIds.has(s.value.id));
-      if (newSaved.length > 0) {
-        await tx.insert(savedQueries).values(
-          newSaved.map(({ raw }, position) => {
-            const row = savedQueryRow(raw);
-            return {
-              ...row,
-              userId,
-              position: position + 1,
-              createdAt: row.createdAt ?? new Date(),
-              updatedAt: row.updatedAt ?? new Date(),
-            };
-          }),
-        );
+      case 'savedQueries': {
+        const list = readSavedQueries(source, raw, skipped);
+        read.savedQueries.push(list);
+        items = list.items;
+        break;
       }
-
-      const connIds = await existing(
-        connections,
-        conns.map((c) => c.value.id),
-      );
-      const newConns = conns.filter((c) => !connIds.has(c.value.id));
-      for (const [position, { raw }] of newConns.entries()) {
-        const { record, secrets } = takeConnectionSecrets(raw as Record<string, unknown>);
-        const id = String(record.id);
-        if (Object.keys(secrets).length > 0) {
-          await vault.setConnectionSecrets(userId, id, secrets);
-          secretsWritten.push(id);
-        }
-        const row = connectionRow(record);
-        await tx.insert(connections).values({
-          id,
-          userId,
-          ...row,
-          createdAt: row.createdAt ?? new Date(),
-          position: position + 1,
-        });
+      case 'history': {
+        const list = readHistory(source, raw, skipped, userId);
+        read.history.push(list);
+        items = list.items;
+        break;
       }
+      case 'schemaSnapshots':
+      case 'savedCharts':
+      case 'auditLog': {
+        const list = readDocuments(source, raw, skipped);
+        read.documents.push({ collection: source.collection, read: list });
+        items = list.items;
+        break;
+      }
+      case 'dismissedSeeds': {
+        read.seeds = readSeedIds(source, raw, skipped);
+        items = read.seeds.items;
+        break;
+      }
+      default: {
+        const setting = readSetting(source, raw, skipped);
+        if (setting) read.settings.push(setting);
+        else items = null;
+      }
+    }
+    report.items = items;
+  }
+  const newerFirst = <T extends { source: LegacyKey }>(lists: T[]) =>
+    lists.sort((a, b) => generationRank(a.source) - generationRank(b.source));
+  newerFirst(read.connections);
+  newerFirst(read.savedQueries);
+  newerFirst(read.history);
+  return read;
+}
 
-      alreadyPresent = historyIds.size + savedIds.size + connIds.size;
-      imported = {
-        history: newHistory.length,
-        savedQueries: newSaved.length,
-        connections: newConns.length,
-        total: newHistory.length + newSaved.length + newConns.length,
+const generationRank = (key: LegacyKey) => (key.generation === 'orchids' ? 1 : 0);
+
+/** The per-key counters. */
+class Tally {
+  readonly #keys = new Map<string, LegacyKeyReport>();
+  of(source: LegacyKey): LegacyKeyReport {
+    let report = this.#keys.get(source.key);
+    if (!report) {
+      report = {
+        key: source.key,
+        collection: source.collection,
+        generation: source.generation,
+        items: null,
+        imported: 0,
+        alreadyPresent: 0,
+        replacedByNewer: 0,
+        renamed: 0,
+        skipped: 0,
       };
+      this.#keys.set(source.key, report);
+    }
+    return report;
+  }
+  bump(key: string, field: 'imported' | 'alreadyPresent' | 'replacedByNewer' | 'renamed'): void {
+    const report = this.#keys.get(key);
+    if (report) report[field] += 1;
+  }
+  all(): LegacyKeyReport[] {
+    return [...this.#keys.values()];
+  }
+}
+
+/**
+ * One list from both generations' lists (newer first), an id in both keeping the newer item.
+ * The older generation's items the newer lacks come after, in their own order.
+ */
+function newerWins<T extends ItemSource & { id: string }>(
+  lists: ReadKey<T>[],
+  replaced: ReplacedItem[],
+  tally: Tally,
+): T[] {
+  const taken = new Map<string, T>();
+  const out: T[] = [];
+  for (const list of lists) {
+    for (const item of list.valid) {
+      const kept = taken.get(item.id);
+      if (kept) {
+        replaced.push({
+          id: item.id,
+          key: item.key,
+          index: item.index,
+          keptFrom: { key: kept.key, index: kept.index },
+        });
+        tally.bump(item.key, 'replacedByNewer');
+        continue;
+      }
+      taken.set(item.id, item);
+      out.push(item);
+    }
+  }
+  return out;
+}
+
+/** The next place at the end of a profile's list in `table`. */
+async function endOfList(
+  db: Db,
+  table: typeof connections | typeof savedQueries | typeof studioDocuments,
+  userId: string,
+  kind?: StudioDocumentKind,
+): Promise<number> {
+  const where = kind
+    ? and(
+        eq(studioDocuments.userId, userId),
+        eq(studioDocuments.kind, kind),
+        isNull(studioDocuments.deletedAt),
+      )
+    : and(eq(table.userId, userId), isNull(table.deletedAt));
+  const [row] = await db
+    .select({ end: sql<number>`coalesce(max(${table.position}), 0)::float8` })
+    .from(table)
+    .where(where);
+  return Number(row?.end ?? 0);
+}
+
+const documentId = (userId: string, kind: StudioDocumentKind, key: string) =>
+  sql`md5(${userId} || chr(31) || ${kind} || chr(31) || ${encodeText(key)})`;
+
+const LIST_KINDS: Partial<Record<LegacyCollection, StudioDocumentKind>> = {
+  schemaSnapshots: 'schema_snapshot',
+  savedCharts: 'saved_chart',
+  auditLog: 'audit_event',
+};
+
+const SETTING_KINDS: Partial<Record<LegacyCollection, StudioDocumentKind>> = {
+  maskingConfig: 'masking_config',
+  thresholdConfig: 'threshold_config',
+  activeConnectionId: 'active_connection_id',
+  workspaceTabs: 'workspace_tabs',
+};
+
+const PREFERENCE_OF: Partial<Record<LegacyCollection, 'theme' | 'editorLineNumbers'>> = {
+  theme: 'theme',
+  lineNumbers: 'editorLineNumbers',
+};
+
+/** What the transaction did, for the read-back. */
+interface Written {
+  connectionIds: string[];
+  savedQueryIds: string[];
+  historyIds: string[];
+  documents: { kind: StudioDocumentKind; key: string }[];
+  preferences: Record<string, unknown>;
+  /** Connections whose secrets this import wrote, with what the vault held before. */
+  secrets: { id: string; secrets: TakenSecrets; previous: ConnectionSecrets | null }[];
+}
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function runImport(options: ImportOptions): Promise<ImportReport | null> {
+  const { storage, db, userId, vault } = options;
+  const inventory = legacyInventory(storage);
+  const clear = cleartextBackup(storage);
+  const clearRaw = storage.getItem(LEGACY_CLEARTEXT_BACKUP_KEY);
+  if (inventory.present.length === 0) {
+    // Only the clear-text backup of an earlier version: seal it, and the last report stands.
+    if (clear) await sealAndRemove(storage, vault, clear.entries, [], clearRaw);
+    return readLegacyImportReport(storage);
+  }
+
+  const raws = new Map<string, string>();
+  for (const source of inventory.present) {
+    const raw = storage.getItem(source.key);
+    if (raw !== null) raws.set(source.key, raw);
+  }
+  const present = inventory.present.filter((source) => raws.has(source.key));
+  const skipped: SkippedItem[] = [];
+  const replaced: ReplacedItem[] = [];
+  const renamed: RenamedItem[] = [];
+  const tally = new Tally();
+  for (const source of present) tally.of(source);
+  const read = readAll(present, raws, skipped, tally, userId);
+
+  const mergedConnections = newerWins(read.connections, replaced, tally);
+  const mergedSaved = newerWins(read.savedQueries, replaced, tally);
+  // Newest first; a stable sort keeps ties in array order, the newer generation's first.
+  const mergedHistory = read.history
+    .flatMap((list) => list.valid)
+    .sort((a, b) => b.row.executedAt.getTime() - a.row.executedAt.getTime());
+
+  const written: Written = {
+    connectionIds: [],
+    savedQueryIds: [],
+    historyIds: [],
+    documents: [],
+    preferences: {},
+    secrets: [],
+  };
+  let historyRetention: ImportReport['historyRetention'] = null;
+
+  try {
+    await db.transaction(async (transaction) => {
+      const tx = transaction as unknown as Db;
+      const [profile] = await tx
+        .select({ preferences: platformUsers.preferences })
+        .from(platformUsers)
+        .where(eq(platformUsers.id, userId));
+      const preferences = (profile?.preferences ?? {}) as Record<string, unknown>;
+      const retention =
+        parse(knownPreferences, preferences, 'preferences').historyRetention ??
+        DEFAULT_HISTORY_RETENTION;
+
+      // ── Connections: secrets to the vault, the rest to rows, at the end of the list ──
+      const owners = new Map<string, string>();
+      for (const ids of chunks(
+        mergedConnections.map((c) => c.id),
+        1_000,
+      )) {
+        const rows = await tx
+          .select({ id: connections.id, userId: connections.userId })
+          .from(connections)
+          .where(inArray(connections.id, ids));
+        for (const row of rows) owners.set(row.id, row.userId);
+      }
+      let position = await endOfList(tx, connections, userId);
+      const connectionRows = [];
+      for (const item of mergedConnections) {
+        const owner = owners.get(item.id);
+        if (owner === userId) {
+          tally.bump(item.key, 'alreadyPresent');
+          written.connectionIds.push(item.id);
+          continue;
+        }
+        if (owner !== undefined) {
+          skipped.push({ key: item.key, index: item.index, id: item.id, reason: OTHER_PROFILE });
+          continue;
+        }
+        if (Object.keys(item.secrets).length > 0) {
+          const previous = await vault.getConnectionSecrets(userId, item.id).catch(() => null);
+          written.secrets.push({ id: item.id, secrets: item.secrets, previous });
+          await vault.setConnectionSecrets(userId, item.id, {
+            password: null,
+            connectionStringPassword: null,
+            ...item.secrets,
+          });
+        }
+        connectionRows.push({
+          id: item.id,
+          userId,
+          ...item.row,
+          createdAt: item.row.createdAt ?? new Date(),
+          position: ++position,
+        });
+        tally.bump(item.key, 'imported');
+        written.connectionIds.push(item.id);
+      }
+      for (const rows of chunks(connectionRows, 200)) await tx.insert(connections).values(rows);
+
+      // ── Saved queries ──
+      const savedOwners = new Map<string, string>();
+      for (const ids of chunks(
+        mergedSaved.map((q) => q.id),
+        1_000,
+      )) {
+        const rows = await tx
+          .select({ id: savedQueries.id, userId: savedQueries.userId })
+          .from(savedQueries)
+          .where(inArray(savedQueries.id, ids));
+        for (const row of rows) savedOwners.set(row.id, row.userId);
+      }
+      position = await endOfList(tx, savedQueries, userId);
+      const savedRows = [];
+      for (const item of mergedSaved) {
+        const owner = savedOwners.get(item.id);
+        if (owner === userId) {
+          tally.bump(item.key, 'alreadyPresent');
+          written.savedQueryIds.push(item.id);
+          continue;
+        }
+        if (owner !== undefined) {
+          skipped.push({ key: item.key, index: item.index, id: item.id, reason: OTHER_PROFILE });
+          continue;
+        }
+        savedRows.push({ ...item.row, userId, position: ++position });
+        tally.bump(item.key, 'imported');
+        written.savedQueryIds.push(item.id);
+      }
+      for (const rows of chunks(savedRows, 200)) await tx.insert(savedQueries).values(rows);
+
+      // ── History: within the age limit, each run in its place, oldest inserted first ──
+      const cutoff =
+        retention.maxAgeDays === null || retention.maxAgeDays === undefined
+          ? null
+          : Date.now() - retention.maxAgeDays * 86_400_000;
+      const inWindow = mergedHistory.filter((item) => {
+        if (cutoff === null || item.row.executedAt.getTime() >= cutoff) return true;
+        skipped.push({
+          key: item.key,
+          index: item.index,
+          id: item.id,
+          reason: `older than this profile's history age limit (${retention.maxAgeDays} days)`,
+        });
+        return false;
+      });
+      const placements = await placeHistory(tx, userId, inWindow);
+      const historyRows = [];
+      for (const placement of placements) {
+        const { item, storedAs } = placement;
+        written.historyIds.push(storedAs);
+        if (placement.present) {
+          tally.bump(item.key, 'alreadyPresent');
+          continue;
+        }
+        tally.bump(item.key, 'imported');
+        if (storedAs !== item.id) {
+          tally.bump(item.key, 'renamed');
+          renamed.push({ key: item.key, index: item.index, id: item.id, storedAs });
+        }
+        historyRows.push({ ...item.row, id: storedAs });
+      }
+      // Same-instant entries show the later insert first: inserting the oldest first keeps
+      // the studio's order.
+      historyRows.reverse();
+      for (const rows of chunks(historyRows, 500)) await tx.insert(queryLogs).values(rows);
+
+      // ── Snapshots, charts, audit events: each array in its order, at the end of its list ──
+      for (const { collection, read: list } of read.documents) {
+        const kind = LIST_KINDS[collection] as StudioDocumentKind;
+        const stored = await tx
+          .select({ key: studioDocuments.key, doc: studioDocuments.doc })
+          .from(studioDocuments)
+          .where(and(eq(studioDocuments.userId, userId), eq(studioDocuments.kind, kind)));
+        const taken = new Map(
+          stored.map((row) => [row.key, { json: JSON.stringify(row.doc), claimed: false }]),
+        );
+        let end = await endOfList(tx, studioDocuments, userId, kind);
+        const rows = [];
+        for (const item of list.valid) {
+          const json = JSON.stringify(item.doc);
+          // The facade's keys: the id, then `<id>#2`, `#3`… (the studio's lists may repeat ids).
+          for (let n = 1; ; n++) {
+            const key = n === 1 ? item.id : `${item.id}#${n}`;
+            const place = taken.get(key);
+            if (!place) {
+              taken.set(key, { json, claimed: true });
+              rows.push({
+                id: documentId(userId, kind, key),
+                userId,
+                kind,
+                key,
+                doc: item.doc,
+                position: ++end,
+              });
+              tally.bump(item.key, 'imported');
+              written.documents.push({ kind, key });
+              break;
+            }
+            if (!place.claimed && place.json === json) {
+              place.claimed = true;
+              tally.bump(item.key, 'alreadyPresent');
+              written.documents.push({ kind, key });
+              break;
+            }
+          }
+        }
+        for (const batch of chunks(rows, 200)) await tx.insert(studioDocuments).values(batch);
+      }
+
+      // ── Settings: a profile's own value stays ──
+      const patch: Record<string, unknown> = {};
+      for (const setting of read.settings) {
+        const { source, value } = setting;
+        const preference = PREFERENCE_OF[source.collection];
+        if (preference) {
+          const current = preferences[preference];
+          if (current === undefined) {
+            patch[preference] = value;
+            written.preferences[preference] = value;
+            tally.bump(source.key, 'imported');
+          } else if (current === value) tally.bump(source.key, 'alreadyPresent');
+          else {
+            skipped.push({ key: source.key, index: null, id: null, reason: KEPT_SETTING });
+          }
+          continue;
+        }
+        const kind = SETTING_KINDS[source.collection] as StudioDocumentKind;
+        const key = source.workspace ?? '';
+        const [current] = await tx
+          .select({ doc: studioDocuments.doc, deletedAt: studioDocuments.deletedAt })
+          .from(studioDocuments)
+          .where(
+            and(
+              eq(studioDocuments.userId, userId),
+              eq(studioDocuments.kind, kind),
+              eq(studioDocuments.key, key),
+            ),
+          );
+        if (!current) {
+          await tx.insert(studioDocuments).values({
+            id: documentId(userId, kind, key),
+            userId,
+            kind,
+            key,
+            doc: value,
+            position: 0,
+          });
+          tally.bump(source.key, 'imported');
+          written.documents.push({ kind, key });
+        } else if (current.deletedAt !== null || sameJson(current.doc, value)) {
+          tally.bump(source.key, 'alreadyPresent');
+        } else {
+          skipped.push({ key: source.key, index: null, id: null, reason: KEPT_SETTING });
+        }
+      }
+
+      // ── Dismissed seeds: added to the profile's own ──
+      if (read.seeds) {
+        const [current] = await tx
+          .select({ doc: studioDocuments.doc })
+          .from(studioDocuments)
+          .where(
+            and(
+              eq(studioDocuments.userId, userId),
+              eq(studioDocuments.kind, 'dismissed_seeds'),
+              eq(studioDocuments.key, ''),
+            ),
+          );
+        const before = Array.isArray(current?.doc) ? (current.doc as unknown[]) : [];
+        const list = [...before];
+        for (const seed of read.seeds.valid) {
+          if (list.includes(seed.id)) tally.bump(seed.key, 'alreadyPresent');
+          else {
+            list.push(seed.id);
+            tally.bump(seed.key, 'imported');
+          }
+        }
+        if (list.length > before.length) {
+          await tx
+            .insert(studioDocuments)
+            .values({
+              id: documentId(userId, 'dismissed_seeds', ''),
+              userId,
+              kind: 'dismissed_seeds',
+              key: '',
+              doc: list,
+              position: 0,
+            })
+            .onConflictDoUpdate({
+              target: studioDocuments.id,
+              set: { doc: list, updatedAt: sql`now()`, deletedAt: null },
+            });
+          written.documents.push({ kind: 'dismissed_seeds', key: '' });
+        }
+      }
+
+      // ── Retention: what was imported must not be pruned for it ──
+      const [live] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(queryLogs)
+        .where(and(eq(queryLogs.userId, userId), isNull(queryLogs.deletedAt)));
+      const total = live?.n ?? 0;
+      if (historyRows.length > 0 && total > retention.maxEntries) {
+        patch.historyRetention = { ...retention, maxEntries: total };
+        historyRetention = { before: retention.maxEntries, after: total };
+      }
+
+      if (Object.keys(patch).length > 0) {
+        const next = mergePatch(preferences, patch) as Record<string, unknown>;
+        parse(knownPreferences, next, 'preferences');
+        await tx
+          .update(platformUsers)
+          .set({ preferences: next, updatedAt: sql`now()` })
+          .where(eq(platformUsers.id, userId));
+      }
     });
   } catch (error) {
-    // The transaction rolled back: take the secrets back out too, and leave the legacy keys.
-    for (const id of secretsWritten) await vault.deleteConnectionSecrets(userId, id);
+    // The transaction rolled back: put the vault back as it was too, and leave the keys.
+    for (const { id, previous } of written.secrets) {
+      if (previous) await vault.setConnectionSecrets(userId, id, previous);
+      else await vault.deleteConnectionSecrets(userId, id);
+    }
     throw error;
   }
 
-  // Verify: every valid legacy id must now be in the database before the originals go.
-  const verify = async (
-    table: typeof queryLogs | typeof savedQueries | typeof connections,
-    ids: string[],
-  ) =>
-    ids.length === 0 ||
-    (await db.select({ id: table.id }).from(table).where(inArray(table.id, ids))).length ===
-      ids.length;
-  const verified =
-    (await verify(
-      queryLogs,
-      history.map((h) => h.value.id),
-    )) &&
-    (await verify(
-      savedQueries,
-      saved.map((s) => s.value.id),
-    )) &&
-    (await verify(
-      connections,
-      conns.map((c) => c.value.id),
-    ));
-
+  // ── Read back, then back up, then remove ──
+  const missing = await readBack(db, vault, userId, written);
+  let keysKeptBecause: string | null = missing
+    ? `the read-back did not find ${missing} in the database`
+    : null;
   let legacyKeysRemoved = false;
-  if (verified) {
-    const backup: Record<string, string | null> = { savedAt: new Date().toISOString() };
-    for (const key of Object.values(LEGACY_KEYS)) backup[key] = storage.getItem(key);
-    try {
-      storage.setItem(LEGACY_BACKUP_KEY, JSON.stringify(backup));
-      for (const key of Object.values(LEGACY_KEYS)) storage.removeItem(key);
-      legacyKeysRemoved = true;
-    } catch {
-      // No room for the backup: keep the originals rather than risk having neither.
-    }
+  if (!missing) {
+    const entries = { ...(clear?.entries ?? {}), ...Object.fromEntries(raws) };
+    keysKeptBecause = await sealAndRemove(storage, vault, entries, [...raws], clearRaw);
+    legacyKeysRemoved = keysKeptBecause === null;
   }
 
+  const keys = tally.all();
+  for (const report of keys) {
+    report.skipped = skipped.filter((s) => s.key === report.key).length;
+  }
+  const importedOf = (...collections: LegacyCollection[]) =>
+    keys.filter((k) => collections.includes(k.collection)).reduce((sum, k) => sum + k.imported, 0);
+  const imported = {
+    connections: importedOf('connections'),
+    history: importedOf('history'),
+    savedQueries: importedOf('savedQueries'),
+    schemaSnapshots: importedOf('schemaSnapshots'),
+    savedCharts: importedOf('savedCharts'),
+    auditEvents: importedOf('auditLog'),
+    settings: importedOf(
+      'maskingConfig',
+      'thresholdConfig',
+      'activeConnectionId',
+      'dismissedSeeds',
+      'workspaceTabs',
+      'theme',
+      'lineNumbers',
+    ),
+    total: keys.reduce((sum, k) => sum + k.imported, 0),
+  };
+  const generations: LegacyGeneration[] = (['libredb', 'orchids'] as const).filter((g) =>
+    present.some((source) => source.generation === g),
+  );
   const report: ImportReport = {
     userId,
     finishedAt: new Date().toISOString(),
+    generations,
     imported,
-    alreadyPresent,
+    alreadyPresent: keys.reduce((sum, k) => sum + k.alreadyPresent, 0),
+    replacedByNewer: replaced.length,
     skipped,
+    replaced,
+    renamed,
+    keys,
+    leftInPlace: inventory.leftInPlace,
+    historyRetention,
     legacyKeysRemoved,
+    keysKeptBecause,
   };
-  try {
-    storage.setItem(LEGACY_REPORT_KEY, JSON.stringify(report));
-  } catch {
-    // The report is a convenience; the import itself is done.
-  }
+  storeLegacyImportReport(storage, report);
   return report;
+}
+
+/**
+ * Reads back what the transaction wrote or found: every row by its id, every document by its
+ * key, the preferences, and every secret from the vault. Returns what is missing, or null.
+ */
+async function readBack(
+  db: Db,
+  vault: ImportVault,
+  userId: string,
+  written: Written,
+): Promise<string | null> {
+  const found = async (
+    table: typeof connections | typeof savedQueries | typeof queryLogs,
+    ids: string[],
+  ) => {
+    let n = 0;
+    for (const slice of chunks([...new Set(ids)], 1_000)) {
+      const rows = await db
+        .select({ id: table.id })
+        .from(table)
+        .where(and(eq(table.userId, userId), inArray(table.id, slice)));
+      n += rows.length;
+    }
+    return n === new Set(ids).size;
+  };
+  if (!(await found(connections, written.connectionIds))) return 'every connection';
+  if (!(await found(savedQueries, written.savedQueryIds))) return 'every saved query';
+  if (!(await found(queryLogs, written.historyIds))) return 'every history entry';
+  for (const { kind, key } of written.documents) {
+    const [row] = await db
+      .select({ key: studioDocuments.key })
+      .from(studioDocuments)
+      .where(
+        and(
+          eq(studioDocuments.userId, userId),
+          eq(studioDocuments.kind, kind),
+          eq(studioDocuments.key, key),
+        ),
+      );
+    if (!row) return `the ${kind.replace('_', ' ')} ${key}`;
+  }
+  const [profile] = await db
+    .select({ preferences: platformUsers.preferences })
+    .from(platformUsers)
+    .where(eq(platformUsers.id, userId));
+  const preferences = (profile?.preferences ?? {}) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(written.preferences)) {
+    if (preferences[name] !== value) return `the preference ${name}`;
+  }
+  for (const { id, secrets } of written.secrets) {
+    const stored = (await vault.getConnectionSecrets(userId, id)) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(secrets)) {
+      if (stored[name] !== value) return `the secrets of connection ${id} in the vault`;
+    }
+  }
+  return null;
+}
+
+/**
+ * Adds `entries` to the sealed backup, and once it reads back, removes `keys` (each only if it
+ * still holds the text that was read: another tab of the old studio may have written since) and
+ * the clear-text backup of an earlier version. Returns why anything was kept, or null.
+ */
+async function sealAndRemove(
+  storage: KeyValueStore,
+  vault: ImportVault,
+  entries: Record<string, string>,
+  keys: [string, string][],
+  clearRaw: string | null,
+): Promise<string | null> {
+  let backup: LegacyBackupInfo;
+  try {
+    backup = await addToLegacyBackup(vault, entries, new Date().toISOString());
+  } catch (error) {
+    return `the backup could not be stored (${error instanceof Error ? error.message : String(error)})`;
+  }
+  const changed: string[] = [];
+  for (const [key, raw] of keys) {
+    if (!backup.keys.includes(key)) continue;
+    if (storage.getItem(key) === raw) storage.removeItem(key);
+    else changed.push(key);
+  }
+  if (clearRaw !== null && storage.getItem(LEGACY_CLEARTEXT_BACKUP_KEY) === clearRaw) {
+    storage.removeItem(LEGACY_CLEARTEXT_BACKUP_KEY);
+  }
+  return changed.length > 0
+    ? `${changed.join(', ')} changed while the import ran (imported again on the next open)`
+    : null;
 }

@@ -10,9 +10,11 @@ export {
   type KeyValueStore,
   MemoryCryptoKeyStore,
   MemoryKeyValueStore,
+  storedKeys,
 } from './stores.ts';
 export {
   type ConnectionSecrets,
+  type SealedBlobInfo,
   Vault,
   VaultError,
   type VaultErrorCode,

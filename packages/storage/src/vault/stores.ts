@@ -3,6 +3,28 @@ export interface KeyValueStore {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
   removeItem(key: string): void;
+  /** `localStorage.key(i)` and `length`: how a store lists its keys, where it can. */
+  key?(index: number): string | null;
+  readonly length?: number;
+  /** Another way to list them (`MemoryKeyValueStore`). */
+  keys?(): string[];
+}
+
+/**
+ * Every key a store holds, or null when it cannot list them (a store with only get, set and
+ * remove). `localStorage` lists them by `key(i)`.
+ */
+export function storedKeys(store: KeyValueStore): string[] | null {
+  if (typeof store.keys === 'function') return store.keys();
+  if (typeof store.key === 'function' && typeof store.length === 'number') {
+    const keys: string[] = [];
+    for (let i = 0; i < store.length; i++) {
+      const key = store.key(i);
+      if (key !== null) keys.push(key);
+    }
+    return keys;
+  }
+  return null;
 }
 
 /** A real in-memory store: Node, and browsers where localStorage is unavailable. */

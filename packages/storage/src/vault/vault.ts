@@ -7,7 +7,7 @@ import {
   PBKDF2_ITERATIONS,
   verifyPassword,
 } from './password-hash.ts';
-import type { CryptoKeyStore, KeyValueStore } from './stores.ts';
+import { type CryptoKeyStore, type KeyValueStore, storedKeys } from './stores.ts';
 
 export type VaultErrorCode =
   /** Entries exist that the key cannot open: the key store was cleared, or an entry was moved. */
@@ -125,6 +125,63 @@ const escapeId = (id: string) => id.replace(/[%:]/g, (c) => (c === '%' ? '%25' :
 const connectionEntry = (userId: string, connectionId: string) =>
   `conn:${escapeId(userId)}:${escapeId(connectionId)}`;
 const profileEntry = (userId: string) => `profile:${escapeId(userId)}`;
+
+/**
+ * A blob sealed by `Vault.sealBlob`, stored under a localStorage key of its own: the vault's
+ * document holds small secrets and is rewritten whole on every change, a blob may be megabytes.
+ * `meta` is stored in clear beside the ciphertext, for showing what the blob is without the
+ * key: it must never hold a secret.
+ */
+interface SealedBlob {
+  format: typeof BLOB_FORMAT;
+  v: 1;
+  name: string;
+  meta: Record<string, unknown>;
+  iv: string;
+  ct: string;
+}
+
+const BLOB_FORMAT = 'platform-sealed-blob';
+/** Blob names: the end of a localStorage key, so plain. */
+const BLOB_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+
+function checkBlobName(name: unknown): string {
+  if (typeof name !== 'string' || !BLOB_NAME.test(name)) {
+    throw invalid('a blob name must be 1 to 100 of a-z, 0-9, ".", "_" and "-"');
+  }
+  return name;
+}
+
+/** The additional data a blob is sealed with: its name, so a blob moved to another name fails. */
+const blobEntry = (name: string) => `blob:${name}`;
+
+export interface SealedBlobInfo {
+  /** What the sealer stored in clear beside the ciphertext. */
+  meta: Record<string, unknown>;
+  /** The stored text's length: what it takes in localStorage (it is ASCII). */
+  storedBytes: number;
+}
+
+function parseBlob(raw: string, name: string): SealedBlob {
+  let blob: Partial<SealedBlob> | null = null;
+  try {
+    blob = JSON.parse(raw) as Partial<SealedBlob> | null;
+  } catch {
+    // Reported below as damaged.
+  }
+  if (
+    blob?.format !== BLOB_FORMAT ||
+    blob.v !== 1 ||
+    blob.name !== name ||
+    typeof blob.iv !== 'string' ||
+    typeof blob.ct !== 'string' ||
+    typeof blob.meta !== 'object' ||
+    blob.meta === null
+  ) {
+    throw new VaultError('VAULT_CORRUPT', `The sealed blob ${name} is damaged.`);
+  }
+  return blob as SealedBlob;
+}
 
 function isSealed(value: unknown): value is Sealed {
   const v = value as Partial<Sealed> | null;
@@ -275,6 +332,21 @@ export class Vault {
   }
 
   async #decrypt(name: string, sealed: Sealed, key: CryptoKey): Promise<string | null> {
+    const plain = await this.#decryptBytes(name, sealed, key);
+    return plain === null ? null : new TextDecoder().decode(plain);
+  }
+
+  async #sealBytes(name: string, plaintext: Uint8Array<ArrayBuffer>): Promise<Sealed> {
+    const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+    const ct = await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(name) },
+      this.#key,
+      plaintext,
+    );
+    return { iv: toBase64(iv), ct: toBase64(new Uint8Array(ct)) };
+  }
+
+  async #decryptBytes(name: string, sealed: Sealed, key: CryptoKey): Promise<Uint8Array | null> {
     const iv = fromBase64(sealed.iv);
     const ct = fromBase64(sealed.ct);
     if (iv?.length !== IV_BYTES || !ct) {
@@ -286,7 +358,7 @@ export class Vault {
         key,
         ct,
       );
-      return new TextDecoder().decode(plain);
+      return new Uint8Array(plain);
     } catch {
       return null;
     }
@@ -351,13 +423,18 @@ export class Vault {
 
   /**
    * Forgets every entry and makes a new key: the way out of `VAULT_KEY_LOST` and
-   * `VAULT_CORRUPT`. Every tab's secrets and profile passwords are gone afterwards.
+   * `VAULT_CORRUPT`. Every tab's secrets and profile passwords are gone afterwards, and so is
+   * every sealed blob (no key could open them again).
    */
   async reset(): Promise<void> {
     const run = this.#queue.then(() =>
       acrossTabs(this.storageKey, async () => {
         try {
           this.storage.removeItem(this.storageKey);
+          const blobs = `${this.storageKey}:`;
+          for (const key of storedKeys(this.storage) ?? []) {
+            if (key.startsWith(blobs)) this.storage.removeItem(key);
+          }
         } catch (cause) {
           throw new VaultError('VAULT_UNAVAILABLE', 'The vault storage cannot be cleared.', {
             cause,
@@ -370,6 +447,99 @@ export class Vault {
     );
     this.#queue = run.catch(() => {});
     return run;
+  }
+
+  /** The localStorage key a blob is sealed under: `<vault key>:<name>`, so a reset finds it. */
+  blobKey(name: string): string {
+    return `${this.storageKey}:${checkBlobName(name)}`;
+  }
+
+  /**
+   * Seals `data`, of any size, with the vault's key (AES-GCM, a fresh IV, the blob's name as
+   * additional data) under its own localStorage key, replacing what was there. `meta` is kept in
+   * clear beside it (see `blobInfo`): never put a secret in it. A full localStorage is
+   * `VAULT_UNAVAILABLE`, and leaves the previous blob as it was.
+   */
+  async sealBlob(
+    name: string,
+    data: Uint8Array<ArrayBuffer>,
+    meta: Record<string, unknown> = {},
+  ): Promise<void> {
+    const key = this.blobKey(name);
+    if (!(data instanceof Uint8Array)) throw invalid('a blob must be bytes (a Uint8Array)');
+    await acrossTabs(key, async () => {
+      const stored = await keyStoreCall(() => this.keys.load());
+      if (stored) this.#key = stored;
+      else await keyStoreCall(() => this.keys.save(this.#key));
+      const sealed = await this.#sealBytes(blobEntry(name), data);
+      const blob: SealedBlob = { format: BLOB_FORMAT, v: 1, name, meta, ...sealed };
+      try {
+        this.storage.setItem(key, JSON.stringify(blob));
+      } catch (cause) {
+        throw new VaultError('VAULT_UNAVAILABLE', `The sealed blob ${name} could not be saved.`, {
+          cause,
+        });
+      }
+    });
+  }
+
+  /**
+   * A sealed blob's bytes, or null when there is none. `VAULT_KEY_LOST` when the key does not
+   * open it (the key store was cleared since), `VAULT_CORRUPT` when it is damaged.
+   */
+  async openBlob(name: string): Promise<Uint8Array | null> {
+    const key = this.blobKey(name);
+    let raw: string | null;
+    try {
+      raw = this.storage.getItem(key);
+    } catch (cause) {
+      throw new VaultError('VAULT_UNAVAILABLE', 'The vault storage cannot be read.', { cause });
+    }
+    if (raw === null) return null;
+    const blob = parseBlob(raw, name);
+    let plain = await this.#decryptBytes(blobEntry(name), blob, this.#key);
+    if (plain === null) {
+      const stored = await keyStoreCall(() => this.keys.load());
+      if (stored && stored !== this.#key) {
+        plain = await this.#decryptBytes(blobEntry(name), blob, stored);
+        if (plain !== null) this.#key = stored;
+      }
+    }
+    if (plain === null) {
+      throw new VaultError(
+        'VAULT_KEY_LOST',
+        `The vault key does not open the sealed blob ${name}: the key store was cleared since it was sealed.`,
+      );
+    }
+    return plain;
+  }
+
+  /** What a sealed blob's sealer stored in clear beside it, without opening it; null if none. */
+  blobInfo(name: string): SealedBlobInfo | null {
+    return Vault.blobInfo(this.storage, this.blobKey(name), name);
+  }
+
+  /**
+   * `blobInfo` on a store directly (by its full localStorage key), for when the vault itself
+   * cannot open (its key store refused): the clear part needs no key. Null when absent or damaged.
+   */
+  static blobInfo(storage: KeyValueStore, key: string, name: string): SealedBlobInfo | null {
+    try {
+      const raw = storage.getItem(key);
+      if (raw === null) return null;
+      return { meta: parseBlob(raw, name).meta, storedBytes: raw.length };
+    } catch {
+      return null;
+    }
+  }
+
+  removeBlob(name: string): void {
+    const key = this.blobKey(name);
+    try {
+      this.storage.removeItem(key);
+    } catch (cause) {
+      throw new VaultError('VAULT_UNAVAILABLE', 'The vault storage cannot be changed.', { cause });
+    }
   }
 
   async setConnectionSecrets(

@@ -144,6 +144,61 @@ const api = {
     const vault = await Vault.open({ storage: localStorage, keys: new IndexedDbCryptoKeyStore() });
     return vault.profilePasswordHash(userId);
   },
+  /** Puts an old studio's localStorage in place, before the storage first opens. */
+  seed(entries: Record<string, string>): void {
+    for (const [key, value] of Object.entries(entries)) localStorage.setItem(key, value);
+  },
+  /** Every row of every table of the platform database, as JSON text (what TOAST may compress on disk). */
+  async dumpTables(): Promise<string> {
+    const { db } = await current().syncBridge();
+    const { rows } = await db.query<{ name: string }>(
+      `select table_schema || '.' || table_name as name from information_schema.tables
+        where table_schema in ('public', 'drizzle') and table_type = 'BASE TABLE'`,
+    );
+    const out: string[] = [];
+    for (const { name } of rows) {
+      const [schema, table] = name.split('.');
+      const dump = await db.query<{ t: string | null }>(
+        `select json_agg(t)::text as t from "${schema}"."${table}" t`,
+      );
+      out.push(`${name}: ${dump.rows[0]?.t ?? ''}`);
+    }
+    return out.join('\n');
+  },
+  /**
+   * Searches everything the origin stores (every localStorage key, every IndexedDB record of
+   * every database, every OPFS file) for each needle, in the page, so megabytes of files never
+   * cross to the test. Binary data is read as latin1, so each needle is also looked for as its
+   * UTF-8 bytes read that way. Returns which needles were found where, and where each probe (a
+   * value that must be there) was found, to show the scan sees the data.
+   */
+  async scan(
+    needles: string[],
+    probes: string[],
+  ): Promise<{ found: string[]; probeIn: string[][]; files: number; locked: number }> {
+    const opfs = await dumpOpfs();
+    const places: Record<string, string> = {
+      localStorage: api.localStorageText(),
+      indexedDb: await dumpIndexedDb(),
+      opfs: opfs.text,
+    };
+    const forms = (needle: string) => {
+      const bytes = latin1.decode(new TextEncoder().encode(needle));
+      return bytes === needle ? [needle] : [needle, bytes];
+    };
+    const found: string[] = [];
+    const probeIn = probes.map(() => [] as string[]);
+    for (const [place, text] of Object.entries(places)) {
+      needles.forEach((needle, index) => {
+        if (forms(needle).some((form) => text.includes(form))) found.push(`${place}: #${index}`);
+      });
+      probes.forEach((probe, index) => {
+        if (forms(probe).some((form) => text.includes(form))) probeIn[index]?.push(place);
+      });
+    }
+    const locked = opfs.text.split('[locked ').length - 1;
+    return { found, probeIn, files: opfs.files, locked };
+  },
   localStorageText(): string {
     return Object.keys(localStorage)
       .map((k) => `${k}=${localStorage.getItem(k)}`)
