@@ -153,6 +153,7 @@ async function main() {
       status: 'success',
       error_message: null,
       executed_at: new Date(at).toISOString(),
+      extra: null,
       updated_at: new Date(at).toISOString(),
       deleted_at: null,
       hlc: encodeHlc({ physical: at, counter: n % 1_000_000, node: 'abcdefabcdefabcd' }),

@@ -67,6 +67,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return reply.code(404).type('text/plain; charset=utf-8').send('Not found\n');
   });
 
+  // Set as soon as close() starts: a request still running then may find the database gone.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+
   app.setErrorHandler((error: { statusCode?: number; message?: string }, request, reply) => {
     if (error instanceof HttpError) {
       return sendError(reply, error.status, {
@@ -78,6 +84,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       });
     }
     const status = error.statusCode ?? 500;
+    if (status >= 500 && closing) {
+      // Not a fault: the server is shutting down under this request (its pool has ended).
+      request.log.warn({ err: error }, 'request cut short by shutdown');
+      return sendError(reply, 503, { error: { kind: 'unavailable', message: 'shutting down' } });
+    }
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
       return sendError(reply, 500, { error: { kind: 'internal', message: 'internal error' } });

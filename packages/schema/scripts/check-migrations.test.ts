@@ -41,8 +41,8 @@ describe('pnpm db:check', () => {
     const file = join(src, 'tables/query-logs.ts');
     const original = readFileSync(file, 'utf8');
     const edited = original.replace(
-      "connectionName: text('connection_name'),",
-      "connectionName: text('connection_name').notNull(),",
+      "connectionName: userText('connection_name'),",
+      "connectionName: userText('connection_name').notNull(),",
     );
     expect(edited).not.toBe(original);
     writeFileSync(file, edited);

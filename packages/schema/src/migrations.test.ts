@@ -85,6 +85,7 @@ describe('server migrations (pnpm db:migrate) on real PostgreSQL', () => {
         'platform_users',
         'query_logs',
         'saved_queries',
+        'studio_documents',
         'sync_mutations',
       ]);
       const fk = await client.query(

@@ -1,6 +1,7 @@
 // What sync mode asks of the storage: every local write stamped and, for a syncing profile,
 // queued in the same transaction; a profile linked to a server account with its data; deletes
 // that leave tombstones while syncing, and nothing queued for what only concerns this device.
+import { encodeText, studioDocumentId } from '@platform/schema/browser';
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from './errors.ts';
 import { testStorage, useTestStorage } from './test-support/shared-database.ts';
@@ -26,6 +27,27 @@ const saved = (id: string, name = 'Report') => ({
   createdAt: new Date(),
   updatedAt: new Date(),
 });
+const chart = (id: string, name = 'Chart') => ({
+  id,
+  name,
+  chartType: 'bar',
+  xAxis: 'x',
+  yAxis: ['y'],
+  createdAt: new Date('2026-11-30T12:00:00Z'),
+});
+const masking = (enabled: boolean) => ({
+  enabled,
+  patterns: [],
+  roleSettings: {
+    admin: { canToggle: true, canReveal: true },
+    user: { canToggle: false, canReveal: false },
+  },
+});
+const documents = () =>
+  rows<{ id: string; user_id: string; kind: string; key: string; doc: unknown }>(
+    'select id, user_id, kind, key, doc from studio_documents order by kind, key',
+  );
+
 const history = (id: string) => ({
   id,
   connectionId: 'demo',
@@ -157,6 +179,64 @@ describe('linkSyncAccount', () => {
     expect(await outbox()).toEqual(first);
   });
 
+  it('moves the studio documents with the profile, each under the id it has as the account’s', async () => {
+    await ctx.storage.saveChart(chart('ch-1'));
+    await ctx.storage.setActiveConnectionId('c1');
+    await ctx.storage.saveWorkspaceTabs('conn\u0000', { activeTabId: 't', tabs: [] });
+    const before = {
+      charts: await ctx.storage.getSavedCharts(),
+      active: await ctx.storage.getActiveConnectionId(),
+      tabs: await ctx.storage.getWorkspaceTabs('conn\u0000'),
+    };
+
+    await ctx.storage.linkSyncAccount(ACCOUNT, 'http://sync.example');
+
+    const moved = await documents();
+    expect(moved.map((d) => [d.kind, d.user_id])).toEqual([
+      ['active_connection_id', 'acct-1'],
+      ['saved_chart', 'acct-1'],
+      ['workspace_tabs', 'acct-1'],
+    ]);
+    // The id the database checks, of the new owner (the key in its stored form).
+    for (const d of moved) expect(d.id).toBe(studioDocumentId('acct-1', d.kind, d.key));
+    expect(moved[2]?.key).toBe(encodeText('conn\u0000'));
+    expect(await ctx.storage.getSavedCharts()).toEqual(before.charts);
+    expect(await ctx.storage.getActiveConnectionId()).toBe(before.active);
+    expect(await ctx.storage.getWorkspaceTabs('conn\u0000')).toEqual(before.tabs);
+    // Queued for upload under their new ids, like every other row.
+    const queued = (await outbox()).filter((e) => e.table_name === 'studio_documents');
+    expect(queued.map((e) => e.row_id).sort()).toEqual(moved.map((d) => d.id).sort());
+  });
+
+  it('keeps the later of two copies of a document when the account is on this device already', async () => {
+    // The account's copy here, from an earlier session of it on this device.
+    await ctx.storage.users.create({ id: 'acct-1', username: 'ada', role: 'user' });
+    const other = testStorage(ctx.database).storage;
+    await other.switchUser('acct-1');
+    // Older than this profile's masking config, newer than its active connection.
+    await other.saveMaskingConfig(masking(false));
+    await ctx.storage.saveMaskingConfig(masking(true));
+    await ctx.storage.setActiveConnectionId('mine');
+    await other.setActiveConnectionId('theirs');
+    await other.saveChart(chart('only-theirs'));
+    await other.close();
+
+    await ctx.storage.linkSyncAccount(ACCOUNT, 'http://sync.example');
+
+    const kept = await documents();
+    expect(kept.map((d) => [d.kind, d.user_id])).toEqual([
+      ['active_connection_id', 'acct-1'],
+      ['masking_config', 'acct-1'],
+      ['saved_chart', 'acct-1'],
+    ]);
+    expect((await ctx.storage.getMaskingConfig()).enabled).toBe(true);
+    expect(await ctx.storage.getActiveConnectionId()).toBe('theirs');
+    expect((await ctx.storage.getSavedCharts()).map((c) => c.id)).toEqual(['only-theirs']);
+    // One entry per surviving document, none for the copies that lost.
+    const queued = (await outbox()).filter((e) => e.table_name === 'studio_documents');
+    expect(queued.map((e) => e.row_id).sort()).toEqual(kept.map((d) => d.id).sort());
+  });
+
   it('refuses, changing nothing, when another profile here has the account’s name', async () => {
     await ctx.storage.users.create({ username: 'ADA', role: 'user' });
     await ctx.storage.saveQuery(saved('q1'));
@@ -191,11 +271,15 @@ describe('while a profile syncs', () => {
     await ctx.storage.linkSyncAccount(ACCOUNT, 'http://sync.example');
     await ctx.storage.saveQuery(saved('q1'));
     await ctx.storage.addToHistory(history('h1'));
+    await ctx.storage.saveChart(chart('ch-1'));
+    await ctx.storage.saveMaskingConfig(masking(false));
 
     await ctx.storage.forgetSyncedData();
 
     expect(await ctx.storage.getSavedQueries()).toEqual([]);
     expect(await ctx.storage.getHistory()).toEqual([]);
+    expect(await ctx.storage.getSavedCharts()).toEqual([]);
+    expect(await documents()).toEqual([]);
     expect(await outbox()).toEqual([]);
     expect((await ctx.storage.currentUser()).id).toBe('acct-1');
     expect(await ctx.storage.syncConfig.get()).toMatchObject({ syncEnabled: true });

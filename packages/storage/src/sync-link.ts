@@ -1,4 +1,8 @@
-import type { PlatformRole } from '@platform/schema/browser';
+import {
+  type PlatformRole,
+  SYNCED_TABLE_NAMES,
+  type SyncedTableName,
+} from '@platform/schema/browser';
 import { sql } from 'drizzle-orm';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import { ConflictError, NotFoundError } from './errors.ts';
@@ -14,7 +18,9 @@ export interface SyncAccount {
 type Tx = Parameters<Parameters<PgliteDatabase['transaction']>[0]>[0];
 
 /** The tables a profile owns rows of (besides its own row). */
-const OWNED = ['connections', 'saved_queries', 'query_logs'] as const;
+const OWNED = SYNCED_TABLE_NAMES.filter(
+  (table): table is Exclude<SyncedTableName, 'platform_users'> => table !== 'platform_users',
+);
 
 /**
  * Writes of sync bookkeeping are not local edits: no fresh stamp, no outbox entry
@@ -44,6 +50,9 @@ async function profileRow(tx: Tx, id: string): Promise<ProfileRow | null> {
  *
  * - the profile takes the account's id, name, email and role (its own rows move with it, each
  *   keeping its stamp); when the account is on this device already, the profile's rows join it;
+ * - its studio documents move too, each under the id it has as the account's
+ *   (its id is a function of owner, kind and key); where the account has a document of the same kind and key here
+ *   already, the one written later (by stamp) stays and the other goes, as sync would decide;
  * - its preferences win only if they were ever changed here and are newer than the copy's: a
  *   fresh browser's untouched default profile never overwrites what the account has;
  * - every row of the account is queued for upload, so the server merges it by last-write-wins.
@@ -96,7 +105,9 @@ export async function linkProfileToAccount(
             ${JSON.stringify(from.preferences)}::jsonb, ${from.created_at}::timestamptz,
             ${from.updated_at}::timestamptz, ${untouched ? '' : from.hlc})`);
       }
+      await moveDocuments(tx, fromId, to);
       for (const table of OWNED) {
+        if (table === 'studio_documents') continue;
         await tx.execute(
           sql`update ${sql.identifier(table)} set user_id = ${to} where user_id = ${fromId}`,
         );
@@ -125,22 +136,49 @@ export async function linkProfileToAccount(
       insert into sync_outbox (table_name, row_id, user_id, mutation_id, op, hlc)
       select 'platform_users', id, id, gen_random_uuid()::text, 'upsert', hlc
         from platform_users where id = ${to} and hlc <> ''
+      ${sql.join(
+        OWNED.map(
+          (table) => sql`
       union all
-      select 'connections', id, user_id, gen_random_uuid()::text, 'upsert', hlc
-        from connections where user_id = ${to}
-      union all
-      select 'saved_queries', id, user_id, gen_random_uuid()::text, 'upsert', hlc
-        from saved_queries where user_id = ${to}
-      union all
-      select 'query_logs', id, user_id, gen_random_uuid()::text, 'upsert', hlc
-        from query_logs where user_id = ${to}
+      select ${table}, id, user_id, gen_random_uuid()::text, 'upsert', hlc
+        from ${sql.identifier(table)} where user_id = ${to}`,
+        ),
+      )}
       on conflict (table_name, row_id) do nothing`);
   });
 }
 
 /**
+ * Gives profile `fromId`'s studio documents to `to`. A document's id is a function of its
+ * owner, kind and key (`STUDIO_DOCUMENT_ID_SQL`), so each takes the id it has as `to`'s; where
+ * `to` has that document here already, last-write-wins by stamp decides which one stays (the
+ * account's on a tie: it is the copy the server has). The replaced copy's queued upload goes
+ * with it.
+ */
+async function moveDocuments(tx: Tx, fromId: string, to: string): Promise<void> {
+  await tx.execute(sql`
+    with replaced as (
+      delete from studio_documents a using studio_documents f
+       where f.user_id = ${fromId} and a.user_id = ${to} and a.kind = f.kind and a.key = f.key
+         and f.hlc collate "C" > a.hlc collate "C"
+      returning a.id)
+    delete from sync_outbox
+     where table_name = 'studio_documents' and row_id in (select id from replaced)`);
+  await tx.execute(sql`
+    delete from studio_documents f using studio_documents a
+     where f.user_id = ${fromId} and a.user_id = ${to} and a.kind = f.kind and a.key = f.key`);
+  await tx.execute(sql`
+    update studio_documents
+       set user_id = ${to},
+           -- STUDIO_DOCUMENT_ID_SQL, of the new owner (SET reads the row as it was).
+           id = md5(${to}::text || chr(31) || kind || chr(31) || key)
+     where user_id = ${fromId}`);
+}
+
+/**
  * Forgets this device's copy of a synced profile's data, so it downloads everything again:
- * its history, saved queries and connections, unsent changes and shape positions. The profile
+ * its history, saved queries, connections and studio documents, unsent changes and shape
+ * positions. The profile
  * row stays, unstamped, so the server's copy replaces it.
  */
 export async function forgetSyncedData(db: PgliteDatabase, userId: string): Promise<void> {

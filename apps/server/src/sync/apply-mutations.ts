@@ -5,7 +5,10 @@ import {
   MAX_CLOCK_AHEAD_MS,
   type Mutation,
   type MutationResult,
+  mayWrite,
   ROW_SCHEMAS,
+  rowJson,
+  rowsSource,
   SYNCED,
   SYNCED_TABLES,
   type SyncedTable,
@@ -18,8 +21,8 @@ import type { Session } from '../auth/session.ts';
  *
  * 1. a mutation id seen before gets the answer it got then, and nothing is applied again;
  * 2. the row must be valid, belong to the session's user, and be theirs to write (viewers write
- *    no saved queries or connections; nobody changes their own role or deletes their account
- *    through sync); else `forbidden`, `conflict` (another user's id) or `invalid`;
+ *    no saved queries, connections, charts or configs; nobody changes their own role or deletes
+ *    their account through sync); else `forbidden`, `conflict` (another user's id) or `invalid`;
  * 3. a stamp more than MAX_CLOCK_AHEAD_MS ahead of the server is replaced by the server's own;
  * 4. the row is written, whole, only if its stamp is newer than the stored one (`applied`),
  *    else the stored row is sent back (`stale`). A delete is a tombstone with its own stamp and
@@ -64,11 +67,12 @@ export async function applyMutations(
   }
 
   if (fresh.length > 0) {
+    // `json`: an answer may carry a row whose documents hold `\u0000` (see row-sql.ts).
     await client.query(
       `insert into sync_mutations (id, user_id, result)
-       select r->>'id', $1, r from jsonb_array_elements($2::jsonb) r
+       select id, $1, result::json from unnest($2::text[], $3::text[]) as r(id, result)
        on conflict (id) do nothing`,
-      [session.id, JSON.stringify(fresh)],
+      [session.id, fresh.map((r) => r.id), fresh.map((r) => JSON.stringify(r))],
     );
   }
   return mutations.map(
@@ -89,7 +93,7 @@ async function applyTable(
   const spec = SYNCED[table];
   const columns = spec.columns.map((c) => `"${c}"`).join(', ');
   const { rows } = await client.query<{ row: StoredRow; owner: string }>(
-    `select to_jsonb(t) - 'insert_seq' as row, t."${spec.owner}" as owner
+    `select ${rowJson(table, 't')} as row, t."${spec.owner}" as owner
        from "${table}" t where t.id = any($1) for update`,
     [batch.map((m) => m.rowId)],
   );
@@ -113,7 +117,7 @@ async function applyTable(
       current,
     });
     if (!spec.writers.includes(session.role)) {
-      results.push(refuse(`a ${session.role} cannot change ${table.replace('_', ' ')}`));
+      results.push(refuse(`a ${session.role} cannot change ${table.replaceAll('_', ' ')}`));
       continue;
     }
     let row: StoredRow | null = null;
@@ -141,6 +145,13 @@ async function applyTable(
         results.push(refuse('a row can only be written by its owner'));
         continue;
       }
+      if (
+        !mayWrite(table, session.role, row) ||
+        (current && !mayWrite(table, session.role, current))
+      ) {
+        results.push(refuse(notTheirs(session, row)));
+        continue;
+      }
       if (table === 'platform_users' && current && row.platform_role !== current.platform_role) {
         results.push(refuse('roles are changed by an admin, not through sync'));
         continue;
@@ -166,6 +177,9 @@ async function applyTable(
       }
     } else if (table === 'platform_users') {
       results.push(refuse('accounts are deleted by an admin, not through sync'));
+      continue;
+    } else if (current && !mayWrite(table, session.role, current)) {
+      results.push(refuse(notTheirs(session, current)));
       continue;
     }
 
@@ -204,14 +218,16 @@ async function applyTable(
       .filter((c) => c !== 'id')
       .map((c) => `"${c}" = excluded."${c}"`)
       .join(', ');
+    // `json` columns as pushed, a `\u0000` inside a document included (see row-sql.ts).
+    const source = rowsSource(table, [...writes.values()]);
     const { rows: written } = await client.query<{ id: string }>(
       `insert into "${table}" (${columns})
-       select ${columns} from jsonb_populate_recordset(null::"${table}", $1::jsonb)
+       select * from (${source.sql}) incoming
        on conflict (id) do update set ${assignments}
          -- Never over someone else's row, even one inserted since the lookup above.
          where "${table}"."${spec.owner}" = excluded."${spec.owner}"
        returning id`,
-      [JSON.stringify([...writes.values()])],
+      source.params,
     );
     const done = new Set(written.map((r) => r.id));
     for (const result of results) {
@@ -231,6 +247,11 @@ async function applyTable(
     );
   }
   return results;
+}
+
+/** Why a row of a table anyone writes is not this session's to write (a viewer's chart). */
+function notTheirs(session: Session, row: Record<string, unknown>): string {
+  return `a ${session.role} cannot write ${String(row.kind)} documents`;
 }
 
 async function usernameTaken(client: pg.ClientBase, username: string, except: string) {

@@ -275,8 +275,9 @@ describe('a device clock an hour off', () => {
     const b = await ctx.harness.device(`${name}-b`);
     await (await a.enableSync(name, account.password)).syncNow();
     await (await b.enableSync(name, account.password)).syncNow();
+    // An id of this pair's own: the other pair's account has its 'doc' on the server.
     await a.storage.saveQuery({
-      id: 'doc',
+      id: `doc-${name}`,
       name: 'Original',
       query: 'select 1',
       connectionType: 'postgres',
@@ -290,7 +291,7 @@ describe('a device clock an hour off', () => {
 
   const rename = (device: Device, name: string) =>
     device.storage.saveQuery({
-      id: 'doc',
+      id: `doc-${device.name.replace(/-[ab]$/, '')}`,
       name,
       query: 'select 1',
       connectionType: 'postgres',
@@ -303,7 +304,9 @@ describe('a device clock an hour off', () => {
     a.network.setOffline(true);
     await skew(a, 3_600_000);
     await rename(a, 'A, earlier, clock an hour ahead');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Later by more than two devices' clock offsets can disagree (each known within half a
+    // round trip): the order the spec is about is the one the writes were made in.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     await rename(b, 'B, later');
     await b.client?.syncNow();
 
@@ -328,7 +331,9 @@ describe('a device clock an hour off', () => {
     await skew(a, -3_600_000);
     await rename(b, 'B, earlier');
     await b.client?.syncNow();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Later by more than two devices' clock offsets can disagree (each known within half a
+    // round trip): the order the spec is about is the one the writes were made in.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     await rename(a, 'A, later, clock an hour behind');
 
     a.network.setOffline(false);

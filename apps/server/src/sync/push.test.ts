@@ -1,4 +1,6 @@
 // The write path's arbiter: POST /api/sync/push on a real PostgreSQL.
+import { encodeText, studioDocumentId, TEXT_MARKER } from '@platform/schema/server';
+import { LIMITS } from '@platform/storage/limits';
 import { encodeHlc, type MutationResult } from '@platform/sync/protocol';
 import { createDatabase, type TestDatabase } from '@platform/testing/postgres';
 import pg from 'pg';
@@ -66,6 +68,8 @@ function savedQuery(userId: string, id: string, hlc: string, fields: Record<stri
     connection_type: 'postgres',
     tags: ['a'],
     created_at: '2026-11-30T12:00:00.000Z',
+    position: 1,
+    extra: null,
     updated_at: '2026-11-30T12:00:00.000Z',
     deleted_at: null,
     hlc,
@@ -73,7 +77,12 @@ function savedQuery(userId: string, id: string, hlc: string, fields: Record<stri
   };
 }
 
-function historyEntry(userId: string, id: string, hlc: string) {
+function historyEntry(
+  userId: string,
+  id: string,
+  hlc: string,
+  fields: Record<string, unknown> = {},
+) {
   return {
     id,
     user_id: userId,
@@ -86,9 +95,34 @@ function historyEntry(userId: string, id: string, hlc: string) {
     status: 'success',
     error_message: null,
     executed_at: '2026-11-30T12:00:00.000Z',
+    extra: null,
     updated_at: '2026-11-30T12:00:00.000Z',
     deleted_at: null,
     hlc,
+    ...fields,
+  };
+}
+
+/** A studio document as a device sends it: the id made from owner, kind and key. */
+function studioDocument(
+  userId: string,
+  kind: string,
+  key: string,
+  hlc: string,
+  fields: Record<string, unknown> = {},
+) {
+  return {
+    id: studioDocumentId(userId, kind, key),
+    user_id: userId,
+    kind,
+    key,
+    position: 1,
+    doc: { id: key, kind },
+    created_at: '2026-11-30T12:00:00.000Z',
+    updated_at: '2026-11-30T12:00:00.000Z',
+    deleted_at: null,
+    hlc,
+    ...fields,
   };
 }
 
@@ -266,7 +300,7 @@ describe('POST /api/sync/push', () => {
 
   it('lets users change their own profile but not their role, nor delete themselves', async () => {
     const { rows } = await sql.query(
-      `select to_jsonb(u) as row from platform_users u where id = $1`,
+      `select row_to_json(u) as row from platform_users u where id = $1`,
       [bob.id],
     );
     const me = rows[0].row;
@@ -368,6 +402,22 @@ describe('POST /api/sync/push', () => {
     expect(result.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
   });
 
+  it('takes one query text at its limit however it is escaped (35 MiB of JSON)', async () => {
+    // Every character a lone surrogate: stored as `\udc00`, written `\\udc00` in JSON.
+    const query = `${TEXT_MARKER}${'\\udc00'.repeat(LIMITS.queryText)}`;
+    const mutation = upsert('query_logs', historyEntry(bob.id, 'huge', stamp(T0), { query }));
+    expect(Buffer.byteLength(JSON.stringify({ mutations: [mutation] }))).toBeGreaterThan(35 << 20);
+
+    const result = await push(bob, [mutation]);
+
+    expect(result.results.map((r) => r.status)).toEqual(['applied']);
+    const { rows } = await sql.query(
+      `select length(query) as n, query = $1 as same from query_logs where id = 'huge'`,
+      [query],
+    );
+    expect(rows).toEqual([{ n: query.length, same: true }]);
+  });
+
   it('refuses requests without a session, and malformed or oversized batches', async () => {
     const anonymous = await server.call('POST', '/api/sync/push', {
       body: { mutations: [upsert('query_logs', historyEntry(bob.id, 'h', stamp(T0)))] },
@@ -393,5 +443,152 @@ describe('POST /api/sync/push', () => {
     expect(empty.status).toBe(422);
     expect(tooMany.status).toBe(422);
     expect(passwords.status).toBe(422);
+  });
+});
+
+describe('POST /api/sync/push, studio documents', () => {
+  const storedDocument = async (id: string) =>
+    (
+      await sql.query(
+        `select kind, key, doc::text as doc, hlc, deleted_at is not null as deleted
+           from studio_documents where id = $1`,
+        [id],
+      )
+    ).rows[0] ?? null;
+
+  it('applies them by last-write-wins, like every synced row', async () => {
+    const snapshot = studioDocument(bob.id, 'schema_snapshot', 'snap-1', stamp(T0 + 10));
+    const first = await push(bob, [upsert('studio_documents', snapshot)]);
+    const older = await push(bob, [
+      upsert('studio_documents', { ...snapshot, hlc: stamp(T0 + 5), doc: { older: true } }),
+    ]);
+
+    expect(first.results[0]).toMatchObject({ status: 'applied', hlc: stamp(T0 + 10) });
+    expect(older.results[0]).toMatchObject({ status: 'stale', current: { doc: snapshot.doc } });
+    expect(await storedDocument(snapshot.id)).toEqual({
+      kind: 'schema_snapshot',
+      key: 'snap-1',
+      doc: JSON.stringify(snapshot.doc),
+      hlc: stamp(T0 + 10),
+      deleted: false,
+    });
+  });
+
+  it("takes a viewer's audit events and workspace, but not their charts or configs", async () => {
+    const result = await push(vera, [
+      upsert('studio_documents', studioDocument(vera.id, 'audit_event', 'e1', stamp(T0))),
+      upsert('studio_documents', studioDocument(vera.id, 'workspace_tabs', 'c1', stamp(T0))),
+      upsert('studio_documents', studioDocument(vera.id, 'saved_chart', 'ch1', stamp(T0))),
+      upsert('studio_documents', studioDocument(vera.id, 'masking_config', '', stamp(T0))),
+    ]);
+
+    expect(result.results.map((r) => r.status)).toEqual([
+      'applied',
+      'applied',
+      'forbidden',
+      'forbidden',
+    ]);
+    expect(result.results[2]).toMatchObject({
+      reason: 'a viewer cannot write saved_chart documents',
+      current: null,
+    });
+    const { rows } = await sql.query(
+      'select kind from studio_documents where user_id = $1 order by kind',
+      [vera.id],
+    );
+    expect(rows.map((r) => r.kind)).toEqual(['audit_event', 'workspace_tabs']);
+  });
+
+  it("refuses a viewer's delete of a chart they made as a user, sending the chart back", async () => {
+    const chart = studioDocument(vera.id, 'saved_chart', 'ch1', stamp(T0));
+    // Made before an admin made vera a viewer.
+    await sql.query(
+      `insert into studio_documents (id, user_id, kind, key, doc, hlc) values ($1, $2, $3, $4, $5, $6)`,
+      [chart.id, vera.id, chart.kind, chart.key, JSON.stringify(chart.doc), chart.hlc],
+    );
+    const result = await push(vera, [
+      {
+        id: 'del-chart',
+        table: 'studio_documents',
+        op: 'delete',
+        rowId: chart.id,
+        hlc: stamp(T0 + 1),
+      },
+      upsert('studio_documents', {
+        ...chart,
+        hlc: stamp(T0 + 2),
+        deleted_at: '2026-11-30T13:00:00Z',
+      }),
+    ]);
+
+    expect(result.results.map((r) => r.status)).toEqual(['forbidden', 'forbidden']);
+    expect(result.results[0]?.current).toMatchObject({ id: chart.id, doc: chart.doc });
+    expect(await storedDocument(chart.id)).toMatchObject({ deleted: false, hlc: stamp(T0) });
+  });
+
+  it('answers a forged id invalid, saying why, and writes nothing', async () => {
+    const forged = {
+      ...studioDocument(bob.id, 'saved_chart', 'ch1', stamp(T0)),
+      id: studioDocumentId(ada.id, 'saved_chart', 'ch1'),
+    };
+    const result = await push(bob, [upsert('studio_documents', forged)]);
+
+    expect(result.status).toBe(200);
+    expect(result.results[0]).toMatchObject({
+      status: 'invalid',
+      reason: 'id: must be md5(user_id, kind, key)',
+    });
+    expect(await storedDocument(forged.id)).toBeNull();
+  });
+
+  it('keeps \\u0000 inside a document and in a stored query text exactly, answers included', async () => {
+    const doc = { tabs: [{ query: 'select 1\u0000' }], lone: '\ud800', n: 1.5 };
+    const tabs = studioDocument(bob.id, 'workspace_tabs', 'c1', stamp(T0 + 10), { doc });
+    const query = encodeText("select 'a\u0000b' -- \udfff");
+    const entry = historyEntry(bob.id, 'h-nul', stamp(T0 + 10), {
+      query,
+      extra: { note: '\u0000' },
+    });
+    const mutation = upsert('studio_documents', { ...tabs, hlc: stamp(T0 + 5) });
+
+    const first = await push(bob, [upsert('studio_documents', tabs), upsert('query_logs', entry)]);
+    // An older write of the document: the answer carries the stored one, \u0000 and all…
+    const stale = await push(bob, [mutation]);
+    // …and so does the recorded answer a retry gets.
+    const retry = await push(bob, [mutation]);
+
+    expect(first.results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    expect((await storedDocument(tabs.id))?.doc).toBe(JSON.stringify(doc));
+    const { rows } = await sql.query(
+      `select query, extra::text as extra from query_logs where id = 'h-nul'`,
+    );
+    expect(rows).toEqual([{ query, extra: JSON.stringify({ note: '\u0000' }) }]);
+    expect(stale.results[0]).toMatchObject({ status: 'stale', current: { doc } });
+    expect(retry.results).toEqual(stale.results);
+  });
+
+  it('answers a raw U+0000 or lone surrogate in a text field invalid, and applies the rest', async () => {
+    const result = await push(bob, [
+      upsert('query_logs', historyEntry(bob.id, 'h-raw', stamp(T0), { query: 'select 1\u0000' })),
+      upsert('saved_queries', savedQuery(bob.id, 'q-raw', stamp(T0), { name: 'half \ud800' })),
+      upsert('studio_documents', studioDocument(bob.id, 'audit_event', 'e1', stamp(T0))),
+      upsert('query_logs', historyEntry(bob.id, 'h-good', stamp(T0))),
+    ]);
+
+    expect(result.status).toBe(200);
+    expect(result.results.map((r) => r.status)).toEqual([
+      'invalid',
+      'invalid',
+      'applied',
+      'applied',
+    ]);
+    expect(result.results[0]?.reason).toMatch(/^query: must not hold U\+0000/);
+    expect(result.results[1]?.reason).toMatch(/^name: must not hold U\+0000 or a lone surrogate/);
+    const { rows } = await sql.query(
+      `select id from query_logs where user_id = $1 union all
+       select id from saved_queries where user_id = $1 order by id`,
+      [bob.id],
+    );
+    expect(rows.map((r) => r.id)).toEqual(['h-good']);
   });
 });

@@ -6,6 +6,7 @@ import {
   MAX_PUSH_BYTES,
   type PushResponse,
   pushRequest,
+  SERVER_TIME_HEADER,
   SYNCED,
 } from '@platform/sync/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -96,18 +97,29 @@ export function registerSyncRoutes(app: FastifyInstance, sync: SyncContext | nul
     return sync;
   };
 
-  // A batch may carry several large query texts: more room than the other routes.
-  app.post('/api/sync/push', { bodyLimit: MAX_PUSH_BYTES }, async (request, reply) => {
-    const ctx = need();
-    const session = await requireSession(ctx, request);
-    const input = parseBody(reply, pushRequest, request.body);
-    if (!input) return reply;
-    const results = await transaction(ctx.pool, (client) =>
-      applyMutations(client, session, input.mutations, ctx.clock),
-    );
-    const response: PushResponse = { results, serverTime: Date.now() };
-    return response;
-  });
+  // A batch may carry several large query texts: more room than the other routes, and so the
+  // session is checked before the body is read (onRequest): no one else gets to send 64 MiB.
+  const pushSessions = new WeakMap<FastifyRequest, Session>();
+  app.post(
+    '/api/sync/push',
+    {
+      bodyLimit: MAX_PUSH_BYTES,
+      onRequest: async (request) => {
+        pushSessions.set(request, await requireSession(need(), request));
+      },
+    },
+    async (request, reply) => {
+      const ctx = need();
+      const session = pushSessions.get(request) ?? (await requireSession(ctx, request));
+      const input = parseBody(reply, pushRequest, request.body);
+      if (!input) return reply;
+      const results = await transaction(ctx.pool, (client) =>
+        applyMutations(client, session, input.mutations, ctx.clock),
+      );
+      const response: PushResponse = { results, serverTime: Date.now() };
+      return response;
+    },
+  );
 
   app.get('/api/sync/shape', async (request, reply) => {
     const ctx = need();
@@ -146,6 +158,8 @@ export function registerSyncRoutes(app: FastifyInstance, sync: SyncContext | nul
     }
     // Per-user data: no shared cache may keep it (the API's no-store applies as well).
     reply.header('vary', 'cookie');
+    // The server's clock as it answers: a device whose clock changed notices before applying.
+    reply.header(SERVER_TIME_HEADER, String(Date.now()));
     if (!response.body) return reply.send();
     // fetch() already decoded the body: content-encoding and content-length are not passed on.
     return reply.send(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>));

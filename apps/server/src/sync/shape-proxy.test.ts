@@ -138,6 +138,42 @@ describe('GET /api/sync/shape', () => {
     expect(asked.some((r) => r.url.searchParams.get('live') === 'true')).toBe(true);
   });
 
+  it("serves studio documents the same way: the user's own, every synced column, json as JSON", async () => {
+    const doc = { tabs: [{ query: 'select 1\u0000' }] };
+    await sql.query(
+      `insert into studio_documents (id, user_id, kind, key, doc)
+       select md5(u || chr(31) || 'workspace_tabs' || chr(31) || 'c1'), u, 'workspace_tabs', 'c1', $3::json
+         from unnest(array[$1, $2]) as u`,
+      [sessions.ada.id, sessions.bob.id, JSON.stringify(doc)],
+    );
+    const { messages, errors } = shape('studio_documents', sessions.bob.cookie);
+    await expect.poll(() => messages.filter(isChangeMessage).length, soon).toBe(1);
+
+    const [only] = messages.filter(isChangeMessage);
+    expect(only?.value).toMatchObject({ user_id: sessions.bob.id, kind: 'workspace_tabs', doc });
+    expect(Object.keys(only?.value ?? {}).sort()).toEqual([
+      'created_at',
+      'deleted_at',
+      'doc',
+      'hlc',
+      'id',
+      'key',
+      'kind',
+      'position',
+      'updated_at',
+      'user_id',
+    ]);
+    const asked = electric.requests.filter(
+      (r) => r.url.searchParams.get('table') === 'studio_documents',
+    );
+    expect(asked.length).toBeGreaterThan(0);
+    for (const { url } of asked) {
+      expect(url.searchParams.get('where')).toBe('user_id = $1');
+      expect(url.searchParams.get('params[1]')).toBe(sessions.bob.id);
+    }
+    expect(errors).toEqual([]);
+  });
+
   it('shows a user their own account, and an admin every account', async () => {
     const bob = shape('platform_users', sessions.bob.cookie);
     const ada = shape('platform_users', sessions.ada.cookie);
@@ -194,6 +230,7 @@ describe('GET /api/sync/shape', () => {
   });
 
   it("passes Electric's headers through, and lets no cache keep a user's rows", async () => {
+    const before = Date.now();
     const response = await fetch(`${base}/api/sync/shape?table=saved_queries&offset=-1`, {
       headers: { cookie: sessions.bob.cookie },
     });
@@ -204,6 +241,10 @@ describe('GET /api/sync/shape', () => {
     expect(response.headers.get('electric-up-to-date')).not.toBeNull();
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('vary')).toContain('cookie');
+    // The server's clock as it answered: devices check theirs against it.
+    const serverTime = Number(response.headers.get('x-server-time'));
+    expect(serverTime).toBeGreaterThanOrEqual(before);
+    expect(serverTime).toBeLessThanOrEqual(Date.now());
     const body = (await response.json()) as { value?: { id: string } }[];
     expect(body.filter((m) => m.value).map((m) => m.value?.id)).toEqual(
       expect.arrayContaining(['bob-1']),

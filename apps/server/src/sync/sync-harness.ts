@@ -16,7 +16,7 @@ import {
 } from '@platform/storage';
 import { migrate } from '@platform/storage/migrator';
 import { enableSync, SyncClient, SyncServerApi } from '@platform/sync';
-import { SYNCED, SYNCED_TABLES } from '@platform/sync/protocol';
+import { rowJson, SYNCED, SYNCED_TABLES } from '@platform/sync/protocol';
 import { type ElectricDouble, startElectricDouble } from '@platform/testing/electric-double';
 import { createDatabase, type TestDatabase } from '@platform/testing/postgres';
 import type { FastifyInstance } from 'fastify';
@@ -37,10 +37,15 @@ export class DeviceNetwork {
     return this.#offline;
   }
 
+  /** What the browser's `online` event does (the studio reconnects its sync client). */
+  onOnline: (() => void) | null = null;
+
   /** Cuts the device off (requests in flight fail too) or reconnects it. */
   setOffline(offline: boolean): void {
+    const was = this.#offline;
     this.#offline = offline;
     if (offline) for (const controller of this.#inFlight) controller.abort();
+    else if (was) this.onOnline?.();
   }
 
   readonly fetch: typeof fetch = async (input, init) => {
@@ -231,6 +236,8 @@ export async function startSyncHarness(
             pushDelayMs: 5,
           });
           unsubscribe = storage.subscribe(() => client.notifyLocalChange());
+          // As apps/web does on the browser's `online` event.
+          network.onOnline = () => client.reconnect();
           device.client = client;
           await client.start();
           return client;
@@ -266,7 +273,7 @@ async function userRows(
   for (const table of SYNCED_TABLES) {
     const owner = SYNCED[table].owner;
     const { rows } = await query(
-      `select to_jsonb(t) - 'insert_seq' as row from "${table}" t where "${owner}" = $1 order by id`,
+      `select ${rowJson(table, 't')} as row from "${table}" t where "${owner}" = $1 order by id`,
       [userId],
     );
     tables[table] = rows.map(({ row }) =>

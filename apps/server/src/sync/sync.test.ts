@@ -178,7 +178,9 @@ describe('sync between devices', () => {
       status: 'success',
       executedAt: new Date(),
     });
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Later by more than two devices' clock offsets can disagree (each known within half a
+    // round trip): the order the spec is about is the one the writes were made in.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     await b.storage.saveQuery({ id: 'doc', name: 'Edited on B, later', ...base });
     await b.storage.addToHistory({
       id: 'hb',
@@ -223,7 +225,9 @@ describe('sync between devices', () => {
 
     b.network.setOffline(true);
     await b.storage.saveQuery({ id: 'gone', name: 'Edited before the delete', ...base });
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Later by more than two devices' clock offsets can disagree (each known within half a
+    // round trip): the order the spec is about is the one the writes were made in.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     await a.storage.deleteSavedQuery('gone');
     await a.client?.syncNow();
     b.network.setOffline(false);
@@ -260,6 +264,7 @@ describe('sync between devices', () => {
       'platform_users',
       'query_logs',
       'saved_queries',
+      'studio_documents',
     ]);
 
     const before = ctx.harness.electric.requests.length;

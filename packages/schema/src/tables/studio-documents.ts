@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, pgTable, text } from 'drizzle-orm/pg-core';
+import type { PlatformRole } from '../enums.ts';
+import { md5Hex } from '../md5.ts';
 import { document, listPosition, syncColumns, timestamptz, userText } from './columns.ts';
 import { platformUsers } from './platform-users.ts';
 
@@ -29,8 +31,40 @@ export const STUDIO_DOCUMENT_KINDS = [
 ] as const;
 export type StudioDocumentKind = (typeof STUDIO_DOCUMENT_KINDS)[number];
 
+/**
+ * Who may write each kind, by the rules of the tables it is like: snapshots, the audit log and
+ * where one's workspace stands are records of what a person did (viewers too, like history);
+ * charts and the masking and threshold configs are things a person makes (not viewers, like
+ * saved queries); dismissed seeds follow connections, whose deletion writes them. The one
+ * table: the browser's repository and the sync server's push endpoint both read it.
+ */
+export const STUDIO_DOCUMENT_WRITERS: Readonly<
+  Record<StudioDocumentKind, readonly PlatformRole[]>
+> = {
+  schema_snapshot: ['admin', 'user', 'viewer'],
+  audit_event: ['admin', 'user', 'viewer'],
+  active_connection_id: ['admin', 'user', 'viewer'],
+  workspace_tabs: ['admin', 'user', 'viewer'],
+  saved_chart: ['admin', 'user'],
+  masking_config: ['admin', 'user'],
+  threshold_config: ['admin', 'user'],
+  dismissed_seeds: ['admin', 'user'],
+};
+
+export function isStudioDocumentKind(value: unknown): value is StudioDocumentKind {
+  return (STUDIO_DOCUMENT_KINDS as readonly unknown[]).includes(value);
+}
+
 /** Postgres's side of `studioDocumentId`: the two must agree, and the check enforces it. */
 export const STUDIO_DOCUMENT_ID_SQL = `md5(user_id || chr(31) || kind || chr(31) || key)`;
+
+/**
+ * A document's id, as `STUDIO_DOCUMENT_ID_SQL` computes it: `storedKey` is the key as the text
+ * codec stores it (`encodeText(key)`), which is also how rows carry it in sync.
+ */
+export function studioDocumentId(userId: string, kind: string, storedKey: string): string {
+  return md5Hex(`${userId}\u001f${kind}\u001f${storedKey}`);
+}
 
 export const studioDocuments = pgTable(
   'studio_documents',

@@ -1,8 +1,13 @@
-import { encodeText, type StudioDocumentKind, studioDocuments } from '@platform/schema/browser';
+import {
+  encodeText,
+  STUDIO_DOCUMENT_WRITERS,
+  type StudioDocumentKind,
+  studioDocuments,
+} from '@platform/schema/browser';
 import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
-import { translateDatabaseError, ValidationError } from '../errors.ts';
+import { PermissionError, translateDatabaseError, ValidationError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
-import { type Action, assertCan } from '../permissions.ts';
+import type { Actor } from '../permissions.ts';
 import { asStoredJson } from '../records/open-record.ts';
 import { assertJsonSize } from '../validation.ts';
 import type { RepositoryContext } from './context.ts';
@@ -18,21 +23,18 @@ export type ListKind = Extract<
 export type SettingKind = Exclude<StudioDocumentKind, ListKind>;
 
 /**
- * Who may write each kind, by the rules of the tables it is like: snapshots, the audit log and
- * where one's workspace stands are records of what a person did (viewers too, like history);
- * charts and the masking and threshold configs are things a person makes (not viewers, like
- * saved queries); dismissed seeds follow connections, whose deletion writes them.
+ * Who may write each kind: `STUDIO_DOCUMENT_WRITERS` of `@platform/schema`, the table the sync
+ * server's push endpoint applies too (snapshots, the audit log and one's workspace: viewers
+ * too, like history; charts and the masking and threshold configs: not viewers, like saved
+ * queries; dismissed seeds: like connections, whose deletion writes them).
  */
-const WRITERS: Record<StudioDocumentKind, Action> = {
-  schema_snapshot: 'history.write',
-  audit_event: 'history.write',
-  active_connection_id: 'history.write',
-  workspace_tabs: 'history.write',
-  saved_chart: 'savedQueries.write',
-  masking_config: 'savedQueries.write',
-  threshold_config: 'savedQueries.write',
-  dismissed_seeds: 'connections.write',
-};
+function assertMayWrite(actor: Actor, kind: StudioDocumentKind): void {
+  if (STUDIO_DOCUMENT_WRITERS[kind].includes(actor.role)) return;
+  throw new PermissionError(
+    `studioDocuments.${kind}`,
+    `A ${actor.role} cannot change ${kind.replaceAll('_', ' ')} documents.`,
+  );
+}
 
 type Db = RepositoryContext['db'];
 
@@ -142,7 +144,7 @@ export class StudioDocumentsRepository {
    * studio's lists keep both), then keeps only the last `keepLast`, in one transaction.
    */
   async append(kind: ListKind, doc: unknown, keepLast = Infinity): Promise<void> {
-    assertCan(this.ctx.actor(), WRITERS[kind]);
+    assertMayWrite(this.ctx.actor(), kind);
     const value = stored(doc, kind.replace('_', ' '));
     await this.write(async (db) => {
       const items = await this.items(kind, db);
@@ -167,7 +169,7 @@ export class StudioDocumentsRepository {
     doc: unknown,
     whenNew: (doc: unknown) => unknown = (d) => d,
   ): Promise<void> {
-    assertCan(this.ctx.actor(), WRITERS[kind]);
+    assertMayWrite(this.ctx.actor(), kind);
     const id = itemId(doc);
     await this.write(async (db) => {
       const items = await this.items(kind, db);
@@ -183,7 +185,7 @@ export class StudioDocumentsRepository {
 
   /** Removes every document of the list with this id; true when there was one. */
   async remove(kind: ListKind, id: string): Promise<boolean> {
-    assertCan(this.ctx.actor(), WRITERS[kind]);
+    assertMayWrite(this.ctx.actor(), kind);
     let removed = false;
     await this.write(async (db) => {
       const keys = (await this.items(kind, db)).filter((item) => itemId(item.doc) === id);
@@ -211,7 +213,7 @@ export class StudioDocumentsRepository {
    * the oldest writes two rows, not a thousand.
    */
   async replace(kind: ListKind, docs: readonly unknown[]): Promise<void> {
-    assertCan(this.ctx.actor(), WRITERS[kind]);
+    assertMayWrite(this.ctx.actor(), kind);
     if (!Array.isArray(docs)) {
       throw new ValidationError(`Invalid ${kind.replace('_', ' ')} list: must be an array`, []);
     }
@@ -255,7 +257,7 @@ export class StudioDocumentsRepository {
 
   /** Stores a setting, or with `undefined` removes it. */
   async set(kind: SettingKind, doc: unknown, key = ''): Promise<void> {
-    assertCan(this.ctx.actor(), WRITERS[kind]);
+    assertMayWrite(this.ctx.actor(), kind);
     if (doc === undefined) {
       await this.write((db) => this.removeKeys(db, kind, [key]));
       return;

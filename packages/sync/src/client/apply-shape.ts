@@ -1,6 +1,7 @@
 import type { ChangeMessage, Row } from '@electric-sql/client';
 import type { SqlTransaction } from '@platform/storage';
 import { decodeHlc } from '../protocol/hlc.ts';
+import { rowsSource } from '../protocol/row-sql.ts';
 import { SYNCED, type SyncedTable } from '../protocol/tables.ts';
 
 /** Where a shape stream stands: what `sync_shapes` keeps so a reload resumes it. */
@@ -30,31 +31,45 @@ export async function upsertRows(
   tx: SqlTransaction,
   table: SyncedTable,
   rows: readonly Record<string, unknown>[],
-  options: { force?: boolean } = {},
+  options: {
+    force?: boolean;
+    /** Also replaces a local row whose stamp is this one (the write a push sent). */
+    over?: string;
+  } = {},
 ): Promise<number> {
   if (rows.length === 0) return 0;
   const spec = SYNCED[table];
   const columns = spec.columns.map(quote).join(', ');
-  const selected = spec.columns.map((c) => `r.${quote(c)}`).join(', ');
   const assignments = spec.columns
     .filter((c) => c !== 'id')
     .map((c) => `${quote(c)} = excluded.${quote(c)}`)
     .join(', ');
   const owner = quote(spec.owner);
+  // `json` columns as they came (a `\u0000` inside a document included): see row-sql.ts.
+  const source = rowsSource(table, rows);
+  const tableParam = `$${source.params.length + 1}`;
+  const overParam = `$${source.params.length + 2}`;
   const newer = options.force
     ? ''
-    : ` and ${quote(table)}.hlc collate "C" <= excluded.hlc collate "C"`;
+    : ` and (${quote(table)}.hlc collate "C" <= excluded.hlc collate "C"${
+        options.over === undefined ? '' : ` or ${quote(table)}.hlc = ${overParam}`
+      })`;
   const result = await tx.query<{ id: string }>(
-    `insert into ${quote(table)} (${columns})
-     select ${selected} from json_populate_recordset(null::${quote(table)}, $1::json) r
+    `with incoming as (${source.sql})
+     insert into ${quote(table)} (${columns})
+     select ${columns} from incoming r
      where not exists (
        select 1 from sync_outbox o
-       where o.table_name = $2 and o.row_id = r.id and o.op = 'delete'
+       where o.table_name = ${tableParam} and o.row_id = r.id and o.op = 'delete'
          and o.hlc collate "C" > r.hlc collate "C")
      on conflict (id) do update set ${assignments}
      where ${quote(table)}.${owner} = excluded.${owner}${newer}
      returning id`,
-    [JSON.stringify(rows), table],
+    [
+      ...source.params,
+      table,
+      ...(options.over === undefined || options.force ? [] : [options.over]),
+    ],
   );
   return result.rows.length;
 }

@@ -3,8 +3,9 @@ import { SYNCED_TABLES } from '../protocol/tables.ts';
 import { applyingRemote } from './apply-shape.ts';
 
 /**
- * A change of offset smaller than this is the round trip's asymmetry, not a clock that moved.
- * Larger, and the stamps of writes still waiting to be pushed were taken with a wrong clock.
+ * A change of offset smaller than this (plus half the round trip, the measure's own error) is
+ * the round trip's asymmetry, not a clock that moved. Larger, and the stamps of writes still
+ * waiting to be pushed were taken with a wrong clock.
  */
 export const CLOCK_JUMP_MS = 1_000;
 
@@ -31,8 +32,11 @@ export async function adjustClockOffset(
       'select offset_ms from sync_clock where id = 1 for update',
     );
     const correction = offset - Number(rows[0]?.offset_ms ?? 0);
-    if (Math.abs(correction) < CLOCK_JUMP_MS) {
-      if (Math.abs(correction) >= 20) {
+    // The midpoint is a guess: the server read its clock anywhere in the round trip. A slow one
+    // (a stalled tab, a busy network) says nothing finer than half of it.
+    const uncertainty = Math.max(0, receivedAt - sentAt) / 2;
+    if (Math.abs(correction) < CLOCK_JUMP_MS + uncertainty) {
+      if (Math.abs(correction) >= 20 && Math.abs(correction) > uncertainty) {
         await tx.query('update sync_clock set offset_ms = $1 where id = 1', [offset]);
       }
       return 0;

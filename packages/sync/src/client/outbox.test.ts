@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MutationResult } from '../protocol/messages.ts';
+import { adjustClockOffset } from './clock.ts';
 import { applyAcks, nextMutations, pendingCount } from './outbox.ts';
-import { savedQueryRow, stamp, USER, useReplica } from './test-replica.ts';
+import { documentRow, savedQueryRow, stamp, USER, useReplica } from './test-replica.ts';
 
 const db = useReplica();
 
@@ -134,5 +135,77 @@ describe('the outbox', () => {
       { table: 'saved_queries', rowId: 'bad', status: 'invalid', reason: 'name: too long' },
     ]);
     expect(await row('bad')).not.toBeNull();
+  });
+
+  it('sends json columns exactly as stored, \\u0000 inside included, and only synced columns', async () => {
+    const doc = { tabs: [{ query: 'select 1\u0000' }], lone: '\udfff' };
+    const chart = documentRow('workspace_tabs', 'c1', '', { doc });
+    await db.pg.query(
+      `insert into studio_documents (id, user_id, kind, key, position, doc)
+       values ($1, $2, $3, $4, 0, $5::text::json)`,
+      [chart.id, USER, chart.kind, chart.key, JSON.stringify(doc)],
+    );
+    await db.pg.query(
+      `insert into query_logs (id, user_id, query, status, row_count, extra)
+       values ('h1', $1, 'select 1', 'success', 3000000000, $2::text::json)`,
+      [USER, JSON.stringify({ note: '\u0000' })],
+    );
+
+    const mutations = await nextMutations(db.pg, USER, 10);
+
+    expect(mutations.map((m) => m.table)).toEqual(['query_logs', 'studio_documents']);
+    const [history, document] = mutations;
+    expect(history?.row).toMatchObject({ row_count: 3_000_000_000, extra: { note: '\u0000' } });
+    expect(Object.keys(history?.row ?? {})).not.toContain('insert_seq');
+    expect(document?.row).toMatchObject({ id: chart.id, kind: 'workspace_tabs', doc });
+    expect(JSON.stringify(document?.row?.doc)).toBe(JSON.stringify(doc));
+  });
+
+  it('keeps a studio document the server calls a conflict, and reports it: its id cannot change', async () => {
+    const chart = documentRow('saved_chart', 'ch1', '');
+    await db.pg.query(
+      `insert into studio_documents (id, user_id, kind, key, doc) values ($1, $2, $3, $4, '{}')`,
+      [chart.id, USER, chart.kind, chart.key],
+    );
+    const sent = await nextMutations(db.pg, USER, 10);
+
+    const outcome = await applyAcks(db.pg, USER, sent, [
+      { id: sent[0]?.id as string, status: 'conflict', reason: 'this id belongs to another user' },
+    ]);
+
+    const { rows } = await db.pg.query('select id from studio_documents');
+    expect(rows).toEqual([{ id: chart.id }]);
+    expect(outcome.rejected).toEqual([
+      {
+        table: 'studio_documents',
+        rowId: chart.id,
+        status: 'conflict',
+        reason: 'this id belongs to another user',
+      },
+    ]);
+    expect(await pendingCount(db.pg, USER)).toBe(0);
+  });
+
+  it('leaves no row apart from the server when a clock correction moved it while its push was out', async () => {
+    await save('q1');
+    await save('q2', 'Older here');
+    const sent = await nextMutations(db.pg, USER, 10);
+    const [q1, q2] = sent;
+    // The device's clock was found 5 s wrong meanwhile: unsent stamps move, these two included.
+    const now = Date.now();
+    expect(await adjustClockOffset(db.pg, now + 5_000, now, now)).toBeGreaterThan(4_000);
+    expect((await row('q1'))?.hlc).not.toBe(q1?.hlc);
+    const newer = stamp(Number(q2?.hlc.slice(0, 15)) + 1, 'bbbbbbbbbbbbbbbb');
+
+    await applyAcks(db.pg, USER, sent, [
+      { id: q1?.id as string, status: 'applied', hlc: q1?.hlc as string },
+      { id: q2?.id as string, status: 'stale', hlc: newer, current: savedQueryRow('q2', newer) },
+    ]);
+
+    // The server stored q1 under the stamp sent; q2's row there is newer than what was sent,
+    // even if older than the stamp the correction gave it here.
+    expect((await row('q1'))?.hlc).toBe(q1?.hlc);
+    expect(await row('q2')).toMatchObject({ name: 'From the server', hlc: newer });
+    expect(await pendingCount(db.pg, USER)).toBe(0);
   });
 });

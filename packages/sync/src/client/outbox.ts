@@ -1,5 +1,6 @@
 import type { SqlClient, SqlTransaction } from '@platform/storage';
 import type { Mutation, MutationResult } from '../protocol/messages.ts';
+import { rowJson } from '../protocol/row-sql.ts';
 import { SYNCED, SYNCED_TABLES, type SyncedTable } from '../protocol/tables.ts';
 import { applyingRemote, deleteRows, upsertRows } from './apply-shape.ts';
 
@@ -18,10 +19,12 @@ interface OutboxEntry {
   row: Record<string, unknown> | null;
 }
 
-const rowOf = (table: SyncedTable) => {
-  const local = table === 'query_logs' ? ` - 'insert_seq'` : '';
-  return `when '${table}' then (select to_jsonb(t)${local} from "${table}" t where t.id = o.row_id)`;
-};
+/**
+ * The row as it travels: its synced columns (not `insert_seq`), `json` columns exactly as
+ * stored (`to_jsonb` would refuse a document holding `\u0000`): see row-sql.ts.
+ */
+const rowOf = (table: SyncedTable) =>
+  `when '${table}' then (select ${rowJson(table, 't')} from "${table}" t where t.id = o.row_id)`;
 
 /**
  * The next mutations to push, owners first (the profile's row, then connections, saved
@@ -105,12 +108,15 @@ async function setStamp(
  * Applies the server's answers to a pushed batch, in one transaction:
  * - every answered mutation leaves the outbox (unless the row was written again since: then
  *   its entry has a new mutation id and stays, to be pushed);
- * - `applied` under a stamp the server chose (a clock running ahead) takes that stamp here too;
- * - `stale`: the server's newer row replaces ours, as the shape would bring it;
+ * - `applied` under a stamp the server chose (a clock running ahead) takes that stamp here too,
+ *   as does a row whose stamp a clock correction moved while the push was out;
+ * - `stale`: the server's newer row replaces ours (unless ours was written again since);
  * - `forbidden`: the server's row replaces ours whatever the stamps, or ours goes when the
  *   server has none the user may see (a viewer's saved query);
  * - `conflict` (another user's id): a history entry or saved query takes a fresh id and is
- *   queued again; a connection is kept as it is and reported;
+ *   queued again; a connection is kept as it is and reported, and so is a studio document,
+ *   whose id is a function of its owner, kind and key (a fresh one is impossible; and as its
+ *   owner is in it, another user's row can only have it by an md5 collision);
  * - `invalid`: kept here, and reported.
  */
 export async function applyAcks(
@@ -123,23 +129,41 @@ export async function applyAcks(
   const outcome: AckOutcome = { changed: new Set(), rejected: [] };
   await db.transaction(async (tx) => {
     await applyingRemote(tx);
-    await tx.query('delete from sync_outbox where mutation_id = any($1)', [
-      results.map((r) => r.id),
-    ]);
+    // The entries still holding the mutation sent: their rows were not written since. Their
+    // stamp may have moved all the same (a clock correction while the push was out), so it is
+    // what the row has now, not what was sent.
+    const { rows: answered } = await tx.query<{ mutation_id: string; hlc: string }>(
+      'delete from sync_outbox where mutation_id = any($1) returning mutation_id, hlc',
+      [results.map((r) => r.id)],
+    );
+    const unchanged = new Map(answered.map((entry) => [entry.mutation_id, entry.hlc]));
     for (const result of results) {
       const m = byId.get(result.id);
       if (!m) continue;
       const reject = (reason: string) =>
         outcome.rejected.push({ table: m.table, rowId: m.rowId, status: result.status, reason });
+      const stampHere = unchanged.get(m.id);
       switch (result.status) {
-        case 'applied':
-          if (result.hlc && result.hlc !== m.hlc) {
-            if (await setStamp(tx, m.table, m.rowId, m.hlc, result.hlc))
+        case 'applied': {
+          // The row as sent is the server's now: under the server's stamp, if it chose one.
+          const stored = result.hlc ?? m.hlc;
+          if (stampHere !== undefined && stampHere !== stored) {
+            if (await setStamp(tx, m.table, m.rowId, stampHere, stored)) {
               outcome.changed.add(m.table);
+            }
           }
           break;
+        }
         case 'stale':
-          if (result.current && (await upsertRows(tx, m.table, [result.current]))) {
+          // Still the write that was sent, the row is older than the server's, whatever its
+          // stamp says now (a clock correction moves stamps); otherwise (written again, or a
+          // newer row came) last-write-wins decides, and a newer write here is still queued.
+          if (
+            result.current &&
+            (await upsertRows(tx, m.table, [result.current], {
+              ...(stampHere === undefined ? {} : { over: stampHere }),
+            }))
+          ) {
             outcome.changed.add(m.table);
           }
           break;

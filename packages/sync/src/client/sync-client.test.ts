@@ -17,12 +17,16 @@ describe('packing a push request', () => {
     expect(fitInRequest(batch)).toHaveLength(500);
   });
 
-  it('splits large ones across requests, always sending at least one', () => {
-    const large = Array.from({ length: 5 }, (_, i) => mutation(`m${i}`, 1_000_000));
+  it('splits large ones across requests of at most a quarter of the limit, at least one each', () => {
+    const quarter = MAX_PUSH_BYTES / 4;
+    // 5 MiB each: three fit in a quarter (16 MiB), the fourth goes in the next request.
+    const large = Array.from({ length: 5 }, (_, i) => mutation(`m${i}`, 5 * 1024 * 1024));
     const first = fitInRequest(large);
-    expect(first).toHaveLength(2);
-    const bytes = JSON.stringify({ mutations: first }).length;
-    expect(bytes).toBeLessThan(MAX_PUSH_BYTES);
-    expect(fitInRequest([mutation('huge', 3_000_000)])).toHaveLength(1);
+    expect(first).toHaveLength(3);
+    expect(JSON.stringify({ mutations: first }).length).toBeLessThan(quarter);
+    expect(fitInRequest(large.slice(3))).toHaveLength(2);
+    // A query at its limit escaped at its worst (35 MiB) is past a quarter: it goes alone.
+    const huge = mutation('huge', 35 * 1024 * 1024);
+    expect(fitInRequest([huge, mutation('next', 10)])).toEqual([huge]);
   });
 });

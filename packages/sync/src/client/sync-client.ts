@@ -9,10 +9,15 @@ import {
   ShapeStream,
 } from '@electric-sql/client';
 import type { SyncBridge } from '@platform/storage';
-import { MAX_PUSH_BATCH, MAX_PUSH_BYTES, type Mutation } from '../protocol/messages.ts';
+import {
+  MAX_PUSH_BATCH,
+  MAX_PUSH_BYTES,
+  type Mutation,
+  SERVER_TIME_HEADER,
+} from '../protocol/messages.ts';
 import { SYNCED_TABLES, type SyncedTable } from '../protocol/tables.ts';
 import { applyShapeBatch, loadPositions, type ShapePosition } from './apply-shape.ts';
-import { adjustClockOffset } from './clock.ts';
+import { adjustClockOffset, CLOCK_JUMP_MS, clockOffset } from './clock.ts';
 import { applyAcks, nextMutations, pendingCount, type RejectedChange } from './outbox.ts';
 import { SyncServerApi, SyncServerError } from './server-api.ts';
 
@@ -63,6 +68,12 @@ export interface SyncClientOptions {
 const DEFAULT_RETRY: RetryOptions = { initialMs: 1_000, maxMs: 60_000 };
 /** How often a running client renews its session (the server's sessions last days). */
 const SESSION_RENEWAL_MS = 6 * 3_600_000;
+/**
+ * How far a shape response's server time may disagree with the device's clock offset before
+ * the clock is checked properly (a who-am-I round trip). A shape response gives no round trip,
+ * so it only says the clock moved when it moved far more than a slow network explains.
+ */
+const SHAPE_CLOCK_HINT_MS = 5 * CLOCK_JUMP_MS;
 
 /**
  * The first mutations of a batch that fit a request of a quarter of MAX_PUSH_BYTES (at least
@@ -111,6 +122,7 @@ export class SyncClient {
   #renewal: ReturnType<typeof setInterval> | null = null;
   #lastExchange = 0;
   #clockUnchecked = true;
+  #clockCheck: Promise<void> | null = null;
   /** Shape batches run one at a time across tables: PGlite has one writer anyway. */
   #applying: Promise<unknown> = Promise.resolve();
 
@@ -181,10 +193,12 @@ export class SyncClient {
 
   /**
    * The network is back (the browser's `online` event): reconnect the shapes now instead of at
-   * the end of their backoff, and push what waited.
+   * the end of their backoff, and push what waited. The device was offline, so its clock may
+   * have been changed meanwhile: the next push checks it first, even if no request failed.
    */
   reconnect(): void {
     if (!this.#abort) return;
+    this.#clockUnchecked = true;
     for (const stream of this.#streams.values())
       void stream.forceDisconnectAndRefresh().catch(() => {});
     this.#failures = 0;
@@ -261,7 +275,7 @@ export class SyncClient {
       url: this.api.shapeUrl,
       params: { table } as never,
       signal,
-      fetchClient: this.api.fetch,
+      fetchClient: this.#shapeFetch,
       ...(this.#options.shapeBackoff ? { backoffOptions: this.#options.shapeBackoff } : {}),
       // Timestamps stay text: they go back into Postgres as they came.
       parser: { int8: (value: string) => value },
@@ -357,6 +371,34 @@ export class SyncClient {
     const { serverTime } = await this.api.me();
     await this.#exchanged(serverTime, sentAt);
   }
+
+  /**
+   * Every shape request goes through this. A response says what the server's clock read; when
+   * the device's clock disagrees by far more than its offset (it was changed while the device
+   * was offline or asleep), the clock is checked, and unsent stamps corrected, before the rows
+   * are applied: applied first, they would be compared with stamps taken on a wrong clock, and
+   * an unsent edit could lose (or win) for the clock's error.
+   */
+  readonly #shapeFetch: typeof fetch = async (input, init) => {
+    const response = await this.api.fetch(input, init);
+    const serverTime = Number(response.headers.get(SERVER_TIME_HEADER));
+    if (Number.isFinite(serverTime) && serverTime > 0) {
+      const receivedAt = Date.now();
+      try {
+        const offset = await clockOffset(this.#bridge.db);
+        if (Math.abs(serverTime - receivedAt - offset) >= SHAPE_CLOCK_HINT_MS) {
+          this.#clockUnchecked = true;
+          this.#clockCheck ??= this.#checkClock().finally(() => {
+            this.#clockCheck = null;
+          });
+          await this.#clockCheck;
+        }
+      } catch {
+        // The check failed (offline again): the rows still apply; the next push checks first.
+      }
+    }
+    return response;
+  };
 
   async #exchanged(serverTime: number, sentAt: number): Promise<void> {
     // Stamps may move (adjustClockOffset); they are not shown, so nothing needs re-reading.

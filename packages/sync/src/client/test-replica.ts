@@ -1,6 +1,7 @@
 // Test support: one migrated PGlite per spec file (a fresh one takes seconds here), emptied
 // before each test, with profile `u1` syncing.
 import { PGlite } from '@electric-sql/pglite';
+import { studioDocumentId } from '@platform/schema/browser';
 import { browserMigrations } from '@platform/schema/browser-migrations';
 import { platformExtensions } from '@platform/storage';
 import { migrate } from '@platform/storage/migrator';
@@ -38,6 +39,31 @@ export function savedQueryRow(id: string, hlc: string, fields: Record<string, un
     query: 'select 1',
     connection_type: 'postgres',
     tags: ['x'],
+    created_at: '2026-12-01 08:00:00+00',
+    position: 1,
+    extra: null,
+    updated_at: '2026-12-01 08:00:00+00',
+    deleted_at: null,
+    hlc,
+    ...fields,
+  };
+}
+
+/** A studio document as a shape (or the server) carries it: its id made as the database does. */
+export function documentRow(
+  kind: string,
+  key: string,
+  hlc: string,
+  fields: Record<string, unknown> = {},
+) {
+  const userId = String(fields.user_id ?? USER);
+  return {
+    id: studioDocumentId(userId, kind, key),
+    user_id: userId,
+    kind,
+    key,
+    position: 0,
+    doc: { from: 'the server' },
     created_at: '2026-12-01 08:00:00+00',
     updated_at: '2026-12-01 08:00:00+00',
     deleted_at: null,

@@ -20,12 +20,15 @@ export {
   type PushRequest,
   type PushResponse,
   pushRequest,
+  SERVER_TIME_HEADER,
   type SessionResponse,
   type SyncServerStatus,
 } from './messages.ts';
+export { type RowsSource, rowJson, rowsSource } from './row-sql.ts';
 export { hlcValue, ROW_SCHEMAS, type SyncedRow } from './rows.ts';
 export {
   isSyncedTable,
+  mayWrite,
   SYNCED,
   SYNCED_TABLES,
   type SyncedTable,

@@ -1,3 +1,4 @@
+import { isStorableText } from '@platform/schema/common';
 import { LIMITS } from '@platform/storage/limits';
 import { z } from 'zod';
 import { hlcValue } from './rows.ts';
@@ -6,10 +7,13 @@ import { SYNCED_TABLES } from './tables.ts';
 /** Most mutations one push request may carry; the client sends at most this many at once. */
 export const MAX_PUSH_BATCH = 500;
 /**
- * The largest push request body the server takes. One mutation always fits (a query text is at
- * most 1 Mi characters, 4 MiB of UTF-8); the client packs batches up to a quarter of this.
+ * The largest push request body the server takes. One mutation carrying a query text at its
+ * limit always fits: 5 Mi characters is at most 35 MiB as JSON (stored text escapes a lone
+ * surrogate as `\udxxx`, which JSON writes `\\udxxx`: 7 bytes for one character), with room
+ * for the rest of its row (an `extra` of up to 16 MiB is a history entry's worst). The client
+ * packs batches up to a quarter of this; a larger mutation goes alone.
  */
-export const MAX_PUSH_BYTES = 8 * 1024 * 1024;
+export const MAX_PUSH_BYTES = 64 * 1024 * 1024;
 /**
  * How far ahead of the server's clock a pushed stamp may be. A device corrects its clock by the
  * server's at every exchange, so a stamp further ahead comes from a clock that jumped since: the
@@ -18,13 +22,20 @@ export const MAX_PUSH_BYTES = 8 * 1024 * 1024;
  */
 export const MAX_CLOCK_AHEAD_MS = 60_000;
 
+/**
+ * The server's clock (epoch ms) when it sent a shape response: the shape proxy adds it, so a
+ * device that comes back with a clock changed while it was away notices before it applies the
+ * rows (and corrects its unsent stamps first; see the sync client).
+ */
+export const SERVER_TIME_HEADER = 'x-server-time';
+
 export const mutation = z.strictObject({
   /** Idempotency key: applied at most once, whatever the retries. */
-  id: z.string().min(1).max(64),
+  id: z.string().min(1).max(64).refine(isStorableText, 'must be storable text'),
   table: z.enum(SYNCED_TABLES),
   /** `upsert` carries the row as the device has it now; `delete` a row removed outright. */
   op: z.enum(['upsert', 'delete']),
-  rowId: z.string().min(1).max(LIMITS.id),
+  rowId: z.string().min(1).max(LIMITS.id).refine(isStorableText, 'must be storable text'),
   hlc: hlcValue,
   /** The whole row for an upsert (validated per table by the server); absent for a delete. */
   row: z.record(z.string(), z.unknown()).optional(),

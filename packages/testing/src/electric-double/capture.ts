@@ -11,6 +11,11 @@ import type pg from 'pg';
 const LOCK_KEY = 727_204_715;
 export const NOTIFY_CHANNEL = 'electric_double';
 
+// Each image is the row's text as Postgres prints a record, `(v1,"v 2",…)`, cast back to the
+// table's row type when read: every column comes back exactly, whatever its type. (`to_jsonb`
+// of the row would refuse a `json` column holding `\u0000`, and Postgres's JSON functions
+// cannot take such a row apart again; Electric, reading the WAL, has neither problem.) The
+// function runs under fixed display settings, so the text means the same to whoever reads it.
 const SETUP = `
   create schema if not exists electric_double;
   create table if not exists electric_double.changes (
@@ -18,19 +23,24 @@ const SETUP = `
     xid xid8 not null default pg_current_xact_id(),
     relation text not null,
     op text not null,
-    old jsonb,
-    new jsonb
+    old text,
+    new text
   );
+  -- A database the double used before the images were text.
+  alter table electric_double.changes alter column old type text, alter column new type text;
   create index if not exists changes_relation_idx on electric_double.changes (relation, id);
-  create or replace function electric_double.capture() returns trigger language plpgsql as $$
+  create or replace function electric_double.capture() returns trigger language plpgsql
+    set datestyle = 'ISO, DMY' set timezone = 'UTC' set intervalstyle = 'iso_8601'
+    set extra_float_digits = 1 set bytea_output = 'hex'
+  as $$
   begin
     perform pg_advisory_xact_lock(${LOCK_KEY});
     insert into electric_double.changes (relation, op, old, new)
     values (
       tg_table_name,
       lower(tg_op),
-      case when tg_op in ('UPDATE', 'DELETE') then to_jsonb(old) end,
-      case when tg_op in ('INSERT', 'UPDATE') then to_jsonb(new) end
+      case when tg_op in ('UPDATE', 'DELETE') then old::text end,
+      case when tg_op in ('INSERT', 'UPDATE') then new::text end
     );
     perform pg_notify('${NOTIFY_CHANNEL}', tg_table_name);
     return null;

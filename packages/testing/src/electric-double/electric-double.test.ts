@@ -32,13 +32,21 @@ beforeAll(async () => {
       n integer,
       done boolean not null default false,
       at timestamptz not null default '2026-01-02 03:04:05.678+00'
+    );
+    create table documents (
+      id text primary key,
+      doc json not null,
+      extra json,
+      big bigint,
+      pos double precision not null default 0,
+      labels text[]
     )`);
 });
 
 afterEach(async () => {
   for (const controller of streams.splice(0)) controller.abort();
   for (const double of doubles.splice(0)) await double.close();
-  await sql.query('truncate items');
+  await sql.query('truncate items, documents');
 });
 
 afterAll(async () => {
@@ -294,5 +302,60 @@ describe('the Electric double, driven by @electric-sql/client', () => {
     }, 200);
     const body = (await (await pending).json()) as { value?: { id: string } }[];
     expect(body[0]?.value?.id).toBe('late');
+  });
+
+  it('serves json as written (\\u0000 included), bigint as text, floats and null arrays', async () => {
+    const doc = '{"text": "a\\u0000b", "lone": "\\udfff", "n": 1.50}';
+    await sql.query(
+      `insert into documents (id, doc, big, pos, labels) values ('d1', $1, 9007199254740993, 0.1, null)`,
+      [doc],
+    );
+    const electric = await double();
+    // On the wire, as Electric sends them: every value as Postgres prints it, json untouched.
+    const raw = await fetch(`${electric.url}/v1/shape?table=documents&offset=-1`);
+    const [wire] = (await raw.json()) as { value: Record<string, unknown> }[];
+    expect(wire?.value).toEqual({
+      id: 'd1',
+      doc,
+      extra: null,
+      big: '9007199254740993',
+      pos: '0.1',
+      labels: null,
+    });
+    expect(JSON.parse(raw.headers.get('electric-schema') ?? '{}')).toMatchObject({
+      doc: { type: 'json', dims: 0, not_null: true },
+      big: { type: 'int8', dims: 0 },
+      pos: { type: 'float8', dims: 0, not_null: true },
+      labels: { type: 'text', dims: 1 },
+    });
+
+    // Parsed by the client as the sync client asks it to (int8 kept as text), live changes too.
+    const { messages } = stream(
+      electric.url,
+      { table: 'documents', replica: 'full' },
+      { parser: { int8: (value: string) => value } },
+    );
+    await until(() => controls(messages).includes('up-to-date'), 'up-to-date');
+    await sql.query(
+      `update documents set extra = $1, labels = '{x,"y z"}', pos = 2.5 where id = 'd1'`,
+      ['{"note": "\\u0000"}'],
+    );
+    await until(() => changes(messages).length === 2, 'the update');
+    const [snapshot, update] = changes(messages);
+    expect(snapshot?.value).toEqual({
+      id: 'd1',
+      doc: { text: 'a\u0000b', lone: '\udfff', n: 1.5 },
+      extra: null,
+      big: '9007199254740993',
+      pos: 0.1,
+      labels: null,
+    });
+    expect(update?.value).toMatchObject({
+      extra: { note: '\u0000' },
+      labels: ['x', 'y z'],
+      pos: 2.5,
+      doc: { text: 'a\u0000b' },
+    });
+    expect(update?.old_value).toEqual({ extra: null, labels: null, pos: 0.1 });
   });
 });

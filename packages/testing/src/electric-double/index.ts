@@ -234,12 +234,13 @@ export async function startElectricDouble(options: ElectricDoubleOptions): Promi
     const table = `public.${quoteIdent(definition.table)}`;
     const where = definition.where ? `(${definition.where})` : 'true';
     const n = definition.params.length;
+    // Each image is the row's record text (capture.ts), read back as a row of the table.
     const image = (side: 'new' | 'old') => `
       case when c.${side} is null then null
-           else (select ${textRow(described.columns, 't')} from jsonb_populate_record(null::${table}, c.${side}) t) end`;
+           else (select ${textRow(described.columns, 't')} from (select (c.${side}::${table}).*) t) end`;
     const inShape = (side: 'new' | 'old') => `
       case when c.${side} is null then false
-           else exists (select 1 from jsonb_populate_record(null::${table}, c.${side}) t where ${where}) end`;
+           else exists (select 1 from (select (c.${side}::${table}).*) t where ${where}) end`;
     const { rows } = await pool.query<{
       id: string;
       op: 'insert' | 'update' | 'delete';
