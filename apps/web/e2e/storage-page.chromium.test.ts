@@ -106,7 +106,7 @@ describe('the storage page in Chromium', () => {
       .poll(() => b.getByTestId('history-item').allTextContents(), SOON)
       .toEqual([expect.stringContaining('export me')]);
     expect(await b.locator('select[aria-label="Connection"] option').allTextContents()).toContain(
-      'Warehouse',
+      'Warehouse · PostgreSQL',
     );
     await b.getByRole('tab', { name: 'Saved' }).click();
     await expect

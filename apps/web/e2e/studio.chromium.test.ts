@@ -61,7 +61,7 @@ describe('the studio, built and served by apps/server', () => {
       const picker = page.locator('select[aria-label="Connection"]');
       await expect
         .poll(() => picker.evaluate((s: HTMLSelectElement) => s.options[s.selectedIndex]?.text))
-        .toBe('Orchid catalogue');
+        .toBe('Orchid catalogue · PostgreSQL');
 
       await runSql(page, 'select * from plants order by id');
       await expect
@@ -198,7 +198,7 @@ describe('the studio, built and served by apps/server', () => {
     // The imported connection is offered in the connection picker.
     expect(
       await page.locator('select[aria-label="Connection"] option').allTextContents(),
-    ).toContain('Legacy warehouse');
+    ).toContain('Legacy warehouse · PostgreSQL');
 
     // What came over and what did not, said once, with the details on the storage page.
     const notice = page.getByTestId('legacy-import-notice');

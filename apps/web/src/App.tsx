@@ -10,7 +10,8 @@ import {
   useState,
 } from 'react';
 import { ConnectionForm } from './connections/ConnectionForm.tsx';
-import { DEMO_CONNECTION } from './connections/types.ts';
+import { ConnectionsPanel } from './connections/ConnectionsPanel.tsx';
+import { connectionLabel, DEMO_CONNECTION, unsupportedReason } from './connections/types.ts';
 import { useConnections } from './connections/useConnections.ts';
 import { type ErrorMark, SqlEditor } from './editor/SqlEditor.tsx';
 import { errorOffset, pickRunTarget, type RunTarget } from './editor/statements.ts';
@@ -25,9 +26,11 @@ import { SavedPanel } from './saved/SavedPanel.tsx';
 import { tabShowing } from './saved/savedState.ts';
 import { Header, StorageBanner } from './shell/Header.tsx';
 import { type Page, usePage } from './shell/route.ts';
+import { useLineNumbers } from './shell/theme.ts';
 import { useStorage } from './storage/StorageContext.tsx';
 import { TabBar } from './tabs/TabBar.tsx';
 import { initialTabs, tabsReducer } from './tabs/tabsState.ts';
+import { useWorkspacePersistence } from './workspace/useWorkspacePersistence.ts';
 
 // The pages beside the workbench load when first opened: they are not needed to type a query.
 const ProfilesPage = lazy(() =>
@@ -76,18 +79,32 @@ export function App() {
   const page = usePage();
   const pageRef = useRef(page);
   pageRef.current = page;
-  const connections = useConnections();
+  const { list: connections, loaded: connectionsLoaded } = useConnections();
   const [tabs, dispatch] = useReducer(tabsReducer, undefined, () =>
     initialTabs(crypto.randomUUID(), DEMO_CONNECTION.id, STARTER_SQL),
   );
   const [runs, setRuns] = useState<Record<string, TabRun>>({});
-  const [sidebar, setSidebar] = useState<'history' | 'saved'>('history');
+  const [sidebar, setSidebar] = useState<'history' | 'saved' | 'connections'>('history');
+  const { lineNumbers, toggle: toggleLineNumbers } = useLineNumbers();
   const [addingConnection, setAddingConnection] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [saveRequest, setSaveRequest] = useState<SaveRequest | null>(null);
 
   const active = tabs.tabs.find((t) => t.id === tabs.activeId) ?? tabs.tabs[0];
   const connection = connections.find((c) => c.id === active?.connectionId) ?? DEMO_CONNECTION;
+  const notRunHere = unsupportedReason(connection);
+  const connectionIds = useMemo(
+    () => (connectionsLoaded ? connections.map((c) => c.id) : null),
+    [connections, connectionsLoaded],
+  );
+  // The real studio's active connection and per-connection tabs, restored and kept saved.
+  const workspaceStatus = useWorkspacePersistence({
+    storage: storageState.phase === 'ready' ? storageState.storage : null,
+    userId: storageState.phase === 'ready' ? storageState.user.id : null,
+    connectionIds,
+    tabs,
+    dispatch,
+  });
   const { schema, refresh: refreshSchema } = useCompletionSchema(connection);
   // Viewers' queries run read-only everywhere, the demo included.
   const readOnly = storageState.phase === 'ready' && storageState.user.role === 'viewer';
@@ -136,6 +153,8 @@ export function App() {
         },
       }));
       if (outcome.ok && DDL.test(target.sql.trim())) refreshSchema();
+      // A connection this studio does not run was never reached: nothing ran, nothing to log.
+      if (!outcome.ok && outcome.error.kind === 'unsupported') return;
       logExecution({ target, outcome, tab, connection: conn, executedAt }).catch((error: unknown) =>
         setNotice(`This run was not added to history: ${String(error)}`),
       );
@@ -158,10 +177,11 @@ export function App() {
     [connections],
   );
 
+  // A saved query opens on the active connection, as the real studio loads it into the editor.
   const openSaved = (q: SavedQueryRecord) => {
     const shown = tabShowing(tabs.tabs, q.id);
     if (shown) dispatch({ type: 'activate', id: shown.id });
-    else openInNewTab(q.query, q.name, undefined, q.id);
+    else openInNewTab(q.query, q.name, connection.id, q.id);
   };
 
   // Prefills from the saved query when the tab is one, so a re-save keeps its description/tags.
@@ -246,10 +266,31 @@ export function App() {
             >
               Saved
             </button>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={sidebar === 'connections'}
+              className={sidebar === 'connections' ? 'active' : ''}
+              onClick={() => setSidebar('connections')}
+            >
+              Connections
+            </button>
           </div>
-          {sidebar === 'history' ? (
+          {sidebar === 'connections' && (
+            <ConnectionsPanel
+              connections={connections}
+              loaded={connectionsLoaded}
+              activeId={connection.id}
+              onUse={(c) =>
+                active && dispatch({ type: 'connect', id: active.id, connectionId: c.id })
+              }
+              onAdd={() => setAddingConnection(true)}
+            />
+          )}
+          {sidebar === 'history' && (
             <HistoryPanel
               connections={connections}
+              activeConnection={connection}
               onOpen={(entry: HistoryEntry) =>
                 openInNewTab(
                   entry.query,
@@ -258,8 +299,10 @@ export function App() {
                 )
               }
             />
-          ) : (
+          )}
+          {sidebar === 'saved' && (
             <SavedPanel
+              connectionType={connection.type}
               onOpen={openSaved}
               onEdit={(q) =>
                 setSaveRequest({
@@ -277,6 +320,7 @@ export function App() {
         </aside>
         <main className="main">
           <TabBar
+            status={workspaceStatus}
             tabs={tabs.tabs}
             activeId={tabs.activeId}
             running={running}
@@ -286,7 +330,7 @@ export function App() {
                 type: 'close',
                 id,
                 newId: crypto.randomUUID(),
-                connectionId: DEMO_CONNECTION.id,
+                connectionId: connection.id,
               })
             }
             onRename={(id, name) => dispatch({ type: 'rename', id, name })}
@@ -322,7 +366,7 @@ export function App() {
               >
                 {connections.map((c) => (
                   <option key={c.id} value={c.id}>
-                    {c.name}
+                    {connectionLabel(c)}
                   </option>
                 ))}
               </select>
@@ -332,10 +376,23 @@ export function App() {
             </button>
             {readOnly && <span className="chip chip-warn">read-only (viewer)</span>}
             <span className="spacer" />
+            <button
+              type="button"
+              aria-pressed={lineNumbers}
+              onClick={toggleLineNumbers}
+              title="Show or hide the editor's line numbers"
+            >
+              Line numbers
+            </button>
             <span className="muted hint">
               Ctrl+Enter run · Ctrl+Shift+Enter statement · Ctrl+Space complete
             </span>
           </div>
+          {notRunHere && (
+            <div className="banner banner-warn" role="status" data-testid="not-run-here">
+              {notRunHere}
+            </div>
+          )}
           {active && (
             <div className="editor-pane">
               <SqlEditor
@@ -343,6 +400,7 @@ export function App() {
                 initialText={active.sql}
                 schema={schema}
                 errorMark={run.errorMark}
+                lineNumbers={lineNumbers}
                 onChange={(sql) => dispatch({ type: 'edit', id: active.id, sql })}
                 onRun={execute}
               />
@@ -355,6 +413,7 @@ export function App() {
         <SaveDialog
           draft={saveRequest.draft}
           savedId={saveRequest.savedId}
+          connectionType={connection.type}
           onClose={() => setSaveRequest(null)}
           onSaved={onSaved}
         />

@@ -3,7 +3,13 @@ import { setDiagnostics } from '@codemirror/lint';
 import { EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { useEffect, useRef } from 'react';
-import { editorExtensions, languageCompartment, sqlLanguage } from './extensions.ts';
+import {
+  editorExtensions,
+  languageCompartment,
+  lineNumberGutter,
+  lineNumbersCompartment,
+  sqlLanguage,
+} from './extensions.ts';
 import { pickRunTarget, type RunTarget } from './statements.ts';
 
 /** An error to underline: where in the document, and what Postgres said. */
@@ -18,6 +24,8 @@ export interface SqlEditorProps {
   initialText: string;
   schema: SQLNamespace | undefined;
   errorMark: ErrorMark | null;
+  /** The line-number gutter (default on). */
+  lineNumbers?: boolean;
   onChange(text: string): void;
   onRun(target: RunTarget): void;
 }
@@ -31,6 +39,7 @@ export function SqlEditor({
   initialText,
   schema,
   errorMark,
+  lineNumbers = true,
   onChange,
   onRun,
 }: SqlEditorProps) {
@@ -39,8 +48,8 @@ export function SqlEditor({
   const states = useRef(new Map<string, EditorState>());
   const current = useRef(docId);
   // The latest callbacks and schema, read by the long-lived editor.
-  const latest = useRef({ onChange, onRun, schema });
-  latest.current = { onChange, onRun, schema };
+  const latest = useRef({ onChange, onRun, schema, lineNumbers });
+  latest.current = { onChange, onRun, schema, lineNumbers };
 
   const makeState = (text: string) =>
     EditorState.create({
@@ -52,6 +61,7 @@ export function SqlEditor({
             runStatement: (v) => run(v, 'statement'),
           },
           latest.current.schema,
+          latest.current.lineNumbers,
         ),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) latest.current.onChange(update.state.doc.toString());
@@ -84,9 +94,12 @@ export function SqlEditor({
     states.current.set(current.current, editor.state);
     current.current = docId;
     editor.setState(states.current.get(docId) ?? makeState(initialText));
-    // A stashed state may predate the schema now known.
+    // A stashed state may predate the schema now known, or the line-number choice.
     editor.dispatch({
-      effects: languageCompartment.reconfigure(sqlLanguage(latest.current.schema)),
+      effects: [
+        languageCompartment.reconfigure(sqlLanguage(latest.current.schema)),
+        lineNumbersCompartment.reconfigure(lineNumberGutter(latest.current.lineNumbers)),
+      ],
     });
     editor.focus();
   }, [docId]);
@@ -94,6 +107,12 @@ export function SqlEditor({
   useEffect(() => {
     view.current?.dispatch({ effects: languageCompartment.reconfigure(sqlLanguage(schema)) });
   }, [schema]);
+
+  useEffect(() => {
+    view.current?.dispatch({
+      effects: lineNumbersCompartment.reconfigure(lineNumberGutter(lineNumbers)),
+    });
+  }, [lineNumbers]);
 
   useEffect(() => {
     const editor = view.current;

@@ -83,11 +83,22 @@ export interface RunKeys {
 /** The SQL language, swapped when the connection's schema arrives. */
 export const languageCompartment = new Compartment();
 
+/** The line-number gutter, on or off as the profile's preference says. */
+export const lineNumbersCompartment = new Compartment();
+
+export function lineNumberGutter(show: boolean): Extension {
+  return show ? [lineNumbers(), highlightActiveLineGutter()] : [];
+}
+
 export function sqlLanguage(schema: SQLNamespace | undefined): Extension {
   return sql({ dialect: PostgreSQL, schema, defaultSchema: 'public', upperCaseKeywords: false });
 }
 
-export function editorExtensions(run: RunKeys, schema: SQLNamespace | undefined): Extension[] {
+export function editorExtensions(
+  run: RunKeys,
+  schema: SQLNamespace | undefined,
+  showLineNumbers = true,
+): Extension[] {
   return [
     // Above the default keymap, which binds Mod-Enter to "insert blank line".
     Prec.highest(
@@ -108,8 +119,7 @@ export function editorExtensions(run: RunKeys, schema: SQLNamespace | undefined)
         },
       ]),
     ),
-    lineNumbers(),
-    highlightActiveLineGutter(),
+    lineNumbersCompartment.of(lineNumberGutter(showLineNumbers)),
     highlightSpecialChars(),
     history(),
     drawSelection(),

@@ -6,7 +6,8 @@ import { buildCompletionSchema, COMPLETION_SCHEMA_SQL } from './schema.ts';
 
 /**
  * Table and column names of a connection for completion, read from its
- * `information_schema.columns` once per connection; `refresh` after DDL re-reads them.
+ * `information_schema.columns` once per connection; `refresh` after DDL re-reads them. None for
+ * a connection this studio does not run.
  */
 export function useCompletionSchema(connection: StudioConnection): {
   schema: SQLNamespace | undefined;
@@ -16,6 +17,8 @@ export function useCompletionSchema(connection: StudioConnection): {
   const [version, setVersion] = useState(0);
 
   useEffect(() => {
+    // Nothing to ask a connection this studio does not run.
+    if (connection.kind === 'unsupported') return;
     let active = true;
     runQuery(connection, COMPLETION_SCHEMA_SQL, true).then((outcome) => {
       const rows = outcome.ok ? outcome.results.at(-1)?.rows : undefined;

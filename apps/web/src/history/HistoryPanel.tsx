@@ -1,12 +1,18 @@
 import type { HistoryEntry } from '@platform/storage';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import type { StudioConnection } from '../connections/types.ts';
+import { connectionLabel, type StudioConnection } from '../connections/types.ts';
+import { describe } from '../storage/describe.ts';
 import { useStorage } from '../storage/StorageContext.tsx';
+import { downloadText, type ExportFormat, historyFile, historyFileName } from './exportHistory.ts';
 import {
+  type HistoryView,
   historyReducer,
   initialHistoryState,
   isFiltered,
+  listRequest,
   pageRequest,
+  SORTS,
+  type SortKey,
   type StatusFilter,
   type TimeRange,
 } from './historyState.ts';
@@ -18,8 +24,15 @@ const LOAD_AHEAD_PX = 240;
 export interface HistoryPanelProps {
   /** The connections to filter by (the demo and the profile's own). */
   connections: StudioConnection[];
+  /** The active tab's connection: the one whose history the default view shows. */
+  activeConnection: StudioConnection;
   onOpen(entry: HistoryEntry): void;
 }
+
+const VIEWS: { value: HistoryView; label: string }[] = [
+  { value: 'connection', label: 'This connection' },
+  { value: 'all', label: 'All connections' },
+];
 
 const RANGES: { value: TimeRange; label: string }[] = [
   { value: 'any', label: 'Any time' },
@@ -37,16 +50,27 @@ function formatWhen(date: Date): string {
     : date.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
 }
 
-/** Query history, newest first, paged from storage as the list scrolls, live across tabs. */
-export function HistoryPanel({ connections, onOpen }: HistoryPanelProps) {
+/**
+ * Query history of the active connection or of all, newest first or sorted by duration or rows,
+ * paged from storage as the list scrolls, live across tabs, exported whole as CSV or JSON.
+ */
+export function HistoryPanel({ connections, activeConnection, onOpen }: HistoryPanelProps) {
   const storageState = useStorage();
   const storage = storageState.phase === 'ready' ? storageState.storage : null;
-  const [state, dispatch] = useReducer(historyReducer, initialHistoryState);
+  const [state, dispatch] = useReducer(historyReducer, activeConnection.id, (id) => ({
+    ...initialHistoryState,
+    activeConnectionId: id,
+  }));
   const latest = useRef(state);
   latest.current = state;
   const [search, setSearch] = useState('');
   const [confirmClear, setConfirmClear] = useState(false);
+  const [exporting, setExporting] = useState<ExportFormat | null>(null);
   const list = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    dispatch({ type: 'activeConnection', id: activeConnection.id });
+  }, [activeConnection.id]);
 
   const load = useCallback(
     async (refresh: boolean) => {
@@ -124,6 +148,21 @@ export function HistoryPanel({ connections, onOpen }: HistoryPanelProps) {
     });
   };
 
+  // Every entry the view and filters select, not only the pages loaded, in the order shown.
+  const exportAs = async (format: ExportFormat) => {
+    if (!storage) return;
+    setExporting(format);
+    try {
+      const items = await storage.history.exportItems(listRequest(latest.current));
+      const file = historyFile(format, items);
+      downloadText(file.content, file.type, historyFileName(format));
+    } catch (error) {
+      dispatch({ type: 'failed', generation: latest.current.generation, message: describe(error) });
+    } finally {
+      setExporting(null);
+    }
+  };
+
   if (storageState.phase === 'loading') {
     return <div className="panel-note">Opening history…</div>;
   }
@@ -131,8 +170,24 @@ export function HistoryPanel({ connections, onOpen }: HistoryPanelProps) {
     return <div className="panel-note error">History is unavailable: {storageState.message}</div>;
   }
 
+  const view = state.filters.view;
   return (
     <div className="history" data-testid="history-panel">
+      <div className="panel-tools">
+        <fieldset className="segmented grow" aria-label="History view">
+          {VIEWS.map((v) => (
+            <button
+              key={v.value}
+              type="button"
+              aria-pressed={view === v.value}
+              className={view === v.value ? 'active' : ''}
+              onClick={() => dispatch({ type: 'filters', filters: { view: v.value } })}
+            >
+              {v.label}
+            </button>
+          ))}
+        </fieldset>
+      </div>
       <div className="panel-tools">
         <input
           type="search"
@@ -155,14 +210,16 @@ export function HistoryPanel({ connections, onOpen }: HistoryPanelProps) {
       </div>
       <div className="panel-tools">
         <select
-          value={state.filters.connectionId}
-          aria-label="Connection filter"
-          onChange={(e) => dispatch({ type: 'filters', filters: { connectionId: e.target.value } })}
+          className="grow"
+          value={state.filters.sort}
+          aria-label="Sort history"
+          onChange={(e) =>
+            dispatch({ type: 'filters', filters: { sort: e.target.value as SortKey } })
+          }
         >
-          <option value="all">All connections</option>
-          {connections.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
+          {(Object.keys(SORTS) as SortKey[]).map((key) => (
+            <option key={key} value={key}>
+              {SORTS[key].label}
             </option>
           ))}
         </select>
@@ -180,6 +237,25 @@ export function HistoryPanel({ connections, onOpen }: HistoryPanelProps) {
           ))}
         </select>
       </div>
+      {view === 'all' && (
+        <div className="panel-tools">
+          <select
+            className="grow"
+            value={state.filters.connectionId}
+            aria-label="Connection filter"
+            onChange={(e) =>
+              dispatch({ type: 'filters', filters: { connectionId: e.target.value } })
+            }
+          >
+            <option value="all">All connections</option>
+            {connections.map((c) => (
+              <option key={c.id} value={c.id}>
+                {connectionLabel(c)}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
       {state.filters.range === 'custom' && (
         <div className="panel-tools">
           <input
@@ -198,6 +274,26 @@ export function HistoryPanel({ connections, onOpen }: HistoryPanelProps) {
         </div>
       )}
       <div className="panel-tools">
+        <span className="muted">{exporting ? 'Exporting…' : 'Export'}</span>
+        <button
+          type="button"
+          aria-label="Export CSV"
+          onClick={() => void exportAs('csv')}
+          disabled={exporting !== null || state.items.length === 0}
+          title="Every entry of this view and these filters, in this order, as CSV"
+        >
+          CSV
+        </button>
+        <button
+          type="button"
+          aria-label="Export JSON"
+          onClick={() => void exportAs('json')}
+          disabled={exporting !== null || state.items.length === 0}
+          title="Every entry of this view and these filters, in this order, as the studio's JSON"
+        >
+          JSON
+        </button>
+        <span className="spacer" />
         {confirmClear ? (
           <>
             <span className="muted">Clear all history?</span>
@@ -231,11 +327,12 @@ export function HistoryPanel({ connections, onOpen }: HistoryPanelProps) {
               <code className="history-query">{entry.query}</code>
               <span className="history-meta">
                 <span className={`dot ${entry.status}`} title={entry.status} />
-                {formatWhen(entry.executedAt)} · {entry.connectionName ?? entry.connectionId ?? '—'}
+                {formatWhen(entry.executedAt)}
+                {entry.executionTimeMs !== null && ` · ${Math.round(entry.executionTimeMs)} ms`}
                 {entry.status === 'success'
                   ? ` · ${entry.rowCount ?? 0} rows`
                   : ` · ${entry.errorMessage ?? 'error'}`}
-                {entry.executionTimeMs !== null && ` · ${Math.round(entry.executionTimeMs)} ms`}
+                {` · ${entry.connectionName ?? entry.connectionId ?? '—'}`}
               </span>
             </button>
             <button
@@ -253,6 +350,12 @@ export function HistoryPanel({ connections, onOpen }: HistoryPanelProps) {
         {!state.loading && state.items.length === 0 && (
           <div className="panel-note">
             {isFiltered(state.filters) ? 'No matching queries.' : 'No queries yet.'}
+            {view === 'connection' && (
+              <span className="muted">
+                {' '}
+                (on {activeConnection.name}; “All connections” shows every one)
+              </span>
+            )}
           </div>
         )}
       </div>

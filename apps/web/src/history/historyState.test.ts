@@ -4,8 +4,10 @@ import {
   historyReducer,
   initialHistoryState,
   isFiltered,
+  listRequest,
   PAGE_SIZE,
   pageRequest,
+  type SortKey,
 } from './historyState.ts';
 
 const entry = (id: string): HistoryEntry => ({
@@ -83,11 +85,11 @@ describe('historyReducer', () => {
     });
   });
 
-  it('filters by connection and by a time range ending now', () => {
+  it('filters by connection (in the all-connections view) and by a time range ending now', () => {
     const now = new Date('2026-11-25T12:00:00Z');
     const s = historyReducer(initialHistoryState, {
       type: 'filters',
-      filters: { connectionId: 'conn-1', range: 'day' },
+      filters: { view: 'all', connectionId: 'conn-1', range: 'day' },
     });
     expect(pageRequest(s, true, now)).toEqual({
       limit: PAGE_SIZE,
@@ -145,5 +147,80 @@ describe('historyReducer', () => {
       'b',
     ]);
     expect(historyReducer(loaded, { type: 'cleared' })).toMatchObject({ items: [], done: true });
+  });
+
+  describe('views and sorting', () => {
+    const onDemo = historyReducer(initialHistoryState, { type: 'activeConnection', id: 'demo' });
+
+    it("shows the active connection's history by default, and every connection's on request", () => {
+      expect(pageRequest(onDemo, true)).toEqual({
+        limit: PAGE_SIZE,
+        cursor: null,
+        connectionId: 'demo',
+      });
+      const all = historyReducer(onDemo, {
+        type: 'filters',
+        filters: { view: 'all', connectionId: 'pg-1' },
+      });
+      expect(pageRequest(all, true)).toEqual({
+        limit: PAGE_SIZE,
+        cursor: null,
+        connectionId: 'pg-1',
+      });
+      const everything = historyReducer(all, { type: 'filters', filters: { connectionId: 'all' } });
+      expect(pageRequest(everything, true)).toEqual({ limit: PAGE_SIZE, cursor: null });
+      // The view is not a filter; the connection filter of the global view is.
+      expect(isFiltered(onDemo.filters)).toBe(false);
+      expect(isFiltered(all.filters)).toBe(true);
+    });
+
+    it('starts over when the active connection changes in its view, not in the global one', () => {
+      const loaded = historyReducer(onDemo, {
+        type: 'loaded',
+        generation: onDemo.generation,
+        replace: true,
+        items: [entry('a')],
+        nextCursor: 'c1',
+      });
+      const switched = historyReducer(loaded, { type: 'activeConnection', id: 'pg-1' });
+      expect(switched.items).toEqual([]);
+      expect(switched.generation).toBe(loaded.generation + 1);
+      expect(pageRequest(switched, true).connectionId).toBe('pg-1');
+      expect(historyReducer(switched, { type: 'activeConnection', id: 'pg-1' })).toBe(switched);
+
+      const global = historyReducer(loaded, { type: 'filters', filters: { view: 'all' } });
+      const unchanged = historyReducer(global, { type: 'activeConnection', id: 'mysql-1' });
+      expect(unchanged.generation).toBe(global.generation);
+      expect(unchanged.activeConnectionId).toBe('mysql-1');
+      // Back in its view, the list is of the connection active now.
+      const back = historyReducer(unchanged, { type: 'filters', filters: { view: 'connection' } });
+      expect(pageRequest(back, true).connectionId).toBe('mysql-1');
+    });
+
+    it('sends the order chosen, and none for newest first (the request it always was)', () => {
+      const sortOf = (sort: SortKey) =>
+        pageRequest(historyReducer(onDemo, { type: 'filters', filters: { sort } }), false).sort;
+      expect(sortOf('longest')).toEqual({ field: 'executionTime', direction: 'desc' });
+      expect(sortOf('shortest')).toEqual({ field: 'executionTime', direction: 'asc' });
+      expect(sortOf('most-rows')).toEqual({ field: 'rowCount', direction: 'desc' });
+      expect(sortOf('fewest-rows')).toEqual({ field: 'rowCount', direction: 'asc' });
+      expect(sortOf('oldest')).toEqual({ field: 'executedAt', direction: 'asc' });
+      expect(pageRequest(onDemo, false)).not.toHaveProperty('sort');
+    });
+
+    it('exports what the view, filters and order select, without paging', () => {
+      const now = new Date('2026-11-25T12:00:00Z');
+      const s = historyReducer(onDemo, {
+        type: 'filters',
+        filters: { sort: 'most-rows', status: 'success', search: ' orders ', range: 'hour' },
+      });
+      expect(listRequest(s, now)).toEqual({
+        search: 'orders',
+        status: 'success',
+        connectionId: 'demo',
+        from: new Date('2026-11-25T11:00:00Z'),
+        sort: { field: 'rowCount', direction: 'desc' },
+      });
+    });
   });
 });

@@ -1,6 +1,24 @@
-import type { HistoryEntry } from '@platform/storage';
+import type { HistoryEntry, HistoryPageRequest } from '@platform/storage';
 
 export type StatusFilter = 'all' | 'success' | 'error';
+
+/** The real studio's two views: the active connection's history, or every connection's. */
+export type HistoryView = 'connection' | 'all';
+
+/** An order storage can list by (`history.list`'s `sort`). */
+export type HistorySort = NonNullable<HistoryPageRequest['sort']>;
+
+/** The orders the panel offers: by time, duration or rows, each way. */
+export type SortKey = 'newest' | 'oldest' | 'longest' | 'shortest' | 'most-rows' | 'fewest-rows';
+
+export const SORTS: Record<SortKey, { label: string; sort: HistorySort }> = {
+  newest: { label: 'Newest first', sort: { field: 'executedAt', direction: 'desc' } },
+  oldest: { label: 'Oldest first', sort: { field: 'executedAt', direction: 'asc' } },
+  longest: { label: 'Longest first', sort: { field: 'executionTime', direction: 'desc' } },
+  shortest: { label: 'Shortest first', sort: { field: 'executionTime', direction: 'asc' } },
+  'most-rows': { label: 'Most rows first', sort: { field: 'rowCount', direction: 'desc' } },
+  'fewest-rows': { label: 'Fewest rows first', sort: { field: 'rowCount', direction: 'asc' } },
+};
 
 /** Time ranges offered by the panel; `custom` uses `from`/`to` (datetime-local values). */
 export type TimeRange = 'any' | 'hour' | 'day' | 'week' | 'month' | 'custom';
@@ -15,8 +33,11 @@ const RANGE_MS: Record<Exclude<TimeRange, 'any' | 'custom'>, number> = {
 export interface HistoryFilters {
   search: string;
   status: StatusFilter;
-  /** A connection id, or `all`. */
+  /** The active connection's history, or all of it (then narrowed by `connectionId`). */
+  view: HistoryView;
+  /** In the `all` view: a connection id, or `all`. */
   connectionId: string;
+  sort: SortKey;
   range: TimeRange;
   /** `YYYY-MM-DDTHH:mm` in local time, as an `<input type="datetime-local">` gives it; '' for open. */
   from: string;
@@ -30,6 +51,8 @@ export interface HistoryFilters {
  */
 export interface HistoryListState {
   filters: HistoryFilters;
+  /** The active tab's connection: what the `connection` view shows. */
+  activeConnectionId: string | null;
   items: HistoryEntry[];
   /** Cursor of the next page; null once the last page is in. */
   cursor: string | null;
@@ -41,6 +64,8 @@ export interface HistoryListState {
 
 export type HistoryAction =
   | { type: 'filters'; filters: Partial<HistoryFilters> }
+  /** The user switched connection: the `connection` view starts over on the new one. */
+  | { type: 'activeConnection'; id: string | null }
   /** Reload from the first page with the same filters (another tab wrote, or storage opened). */
   | { type: 'refresh' }
   | { type: 'request' }
@@ -59,7 +84,17 @@ export type HistoryAction =
 export const PAGE_SIZE = 50;
 
 export const initialHistoryState: HistoryListState = {
-  filters: { search: '', status: 'all', connectionId: 'all', range: 'any', from: '', to: '' },
+  filters: {
+    search: '',
+    status: 'all',
+    view: 'connection',
+    connectionId: 'all',
+    sort: 'newest',
+    range: 'any',
+    from: '',
+    to: '',
+  },
+  activeConnectionId: null,
   items: [],
   cursor: null,
   done: false,
@@ -74,6 +109,16 @@ export function historyReducer(state: HistoryListState, action: HistoryAction): 
       return {
         ...initialHistoryState,
         filters: { ...state.filters, ...action.filters },
+        activeConnectionId: state.activeConnectionId,
+        generation: state.generation + 1,
+      };
+    case 'activeConnection':
+      if (action.id === state.activeConnectionId) return state;
+      if (state.filters.view !== 'connection') return { ...state, activeConnectionId: action.id };
+      return {
+        ...initialHistoryState,
+        filters: state.filters,
+        activeConnectionId: action.id,
         generation: state.generation + 1,
       };
     case 'refresh':
@@ -109,14 +154,40 @@ function dedupe(items: HistoryEntry[]): HistoryEntry[] {
   });
 }
 
-/** Whether any filter narrows the list (the empty state then says "no matching"). */
+/**
+ * Whether any filter narrows the list (the empty state then says "no matching"). The view is not
+ * one: it says which history is shown.
+ */
 export function isFiltered(filters: HistoryFilters): boolean {
   return (
     filters.search.trim() !== '' ||
     filters.status !== 'all' ||
-    filters.connectionId !== 'all' ||
+    (filters.view === 'all' && filters.connectionId !== 'all') ||
     filters.range !== 'any'
   );
+}
+
+/** The connection the list is narrowed to, if any: the active one in its view. */
+function connectionOf(state: HistoryListState): string | null {
+  if (state.filters.view === 'connection') return state.activeConnectionId;
+  return state.filters.connectionId !== 'all' ? state.filters.connectionId : null;
+}
+
+/**
+ * What the filters and view select, in the chosen order, without paging: the request of
+ * `history.exportItems`, and the base of every page's. The default order is not sent, so those
+ * requests are the ones the panel always made.
+ */
+export function listRequest(state: HistoryListState, now = new Date()) {
+  const { search, status, sort } = state.filters;
+  const connectionId = connectionOf(state);
+  return {
+    ...(search.trim() ? { search: search.trim() } : {}),
+    ...(status !== 'all' ? { status } : {}),
+    ...(connectionId !== null ? { connectionId } : {}),
+    ...timeBounds(state.filters, now),
+    ...(sort !== 'newest' ? { sort: SORTS[sort].sort } : {}),
+  };
 }
 
 /** A datetime-local value as a Date in local time; null when empty or not a date. */
@@ -143,14 +214,10 @@ export function timeBounds(filters: HistoryFilters, now: Date): { from?: Date; t
 
 /** The `history.list` request for the next page (or, with `refresh`, the first again). */
 export function pageRequest(state: HistoryListState, refresh: boolean, now = new Date()) {
-  const { search, status, connectionId } = state.filters;
   return {
     // A refresh reloads as many entries as are shown, so the list does not jump back to 50.
     limit: refresh ? Math.min(500, Math.max(PAGE_SIZE, state.items.length)) : PAGE_SIZE,
     cursor: refresh ? null : state.cursor,
-    ...(search.trim() ? { search: search.trim() } : {}),
-    ...(status !== 'all' ? { status } : {}),
-    ...(connectionId !== 'all' ? { connectionId } : {}),
-    ...timeBounds(state.filters, now),
+    ...listRequest(state, now),
   };
 }

@@ -30,7 +30,9 @@ export function ResultsPanel({ outcome, running }: ResultsPanelProps) {
     return (
       <section className="results" data-testid="results">
         <div className="results-bar">
-          <span className="badge badge-error">Error</span>
+          <span className="badge badge-error">
+            {error.kind === 'unsupported' ? 'Not run' : 'Error'}
+          </span>
           <span className="muted">{ms(outcome.durationMs)} ms</span>
           {running && <span className="muted">Running…</span>}
         </div>

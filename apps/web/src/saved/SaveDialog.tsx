@@ -16,6 +16,8 @@ export interface SaveDialogProps {
   draft: SaveDraft;
   /** The saved query being changed; absent to create one. */
   savedId?: string;
+  /** The database type a new query is saved for (the active connection's); edits keep theirs. */
+  connectionType?: string;
   onClose(): void;
   onSaved(record: SavedQueryRecord): void;
 }
@@ -34,7 +36,7 @@ function describeError(error: unknown): string {
 }
 
 /** Saves a tab as a saved query, or edits one: name, description, tags (chips). */
-export function SaveDialog({ draft, savedId, onClose, onSaved }: SaveDialogProps) {
+export function SaveDialog({ draft, savedId, connectionType, onClose, onSaved }: SaveDialogProps) {
   const state = useStorage();
   const [name, setName] = useState(draft.name);
   const [description, setDescription] = useState(draft.description);
@@ -79,6 +81,7 @@ export function SaveDialog({ draft, savedId, onClose, onSaved }: SaveDialogProps
       query: draft.query,
     };
     const plan = planSave(savedId, crypto.randomUUID());
+    const created = { ...fields, ...(connectionType ? { connectionType } : {}) };
     setSaving(true);
     setError(null);
     try {
@@ -89,10 +92,10 @@ export function SaveDialog({ draft, savedId, onClose, onSaved }: SaveDialogProps
         } catch (e) {
           // Deleted meanwhile (perhaps in another browser tab): save it anew rather than fail.
           if (errorCode(e) !== 'NOT_FOUND') throw e;
-          record = await storage.savedQueries.save({ id: crypto.randomUUID(), ...fields });
+          record = await storage.savedQueries.save({ id: crypto.randomUUID(), ...created });
         }
       } else {
-        record = await storage.savedQueries.save({ id: plan.id, ...fields });
+        record = await storage.savedQueries.save({ id: plan.id, ...created });
       }
       onSaved(record);
     } catch (e) {

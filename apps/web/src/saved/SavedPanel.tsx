@@ -1,11 +1,20 @@
 import type { SavedQueryRecord } from '@platform/storage';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { typeLabel } from '../connections/types.ts';
 import { useStorage } from '../storage/StorageContext.tsx';
-import { initialSavedState, savedReducer, searchRequest, tagChips } from './savedState.ts';
+import {
+  initialSavedState,
+  isSavedFiltered,
+  savedReducer,
+  searchRequest,
+  tagChips,
+} from './savedState.ts';
 
 const SEARCH_DEBOUNCE_MS = 250;
 
 export interface SavedPanelProps {
+  /** The active connection's database type: "only <type> queries" lists those. */
+  connectionType: string;
   onOpen(query: SavedQueryRecord): void;
   onEdit(query: SavedQueryRecord): void;
 }
@@ -18,11 +27,14 @@ function formatWhen(date: Date): string {
 }
 
 /** Saved queries: search, every-tag filter, open, edit, delete; live across browser tabs. */
-export function SavedPanel({ onOpen, onEdit }: SavedPanelProps) {
+export function SavedPanel({ connectionType, onOpen, onEdit }: SavedPanelProps) {
   const storageState = useStorage();
   const storage = storageState.phase === 'ready' ? storageState.storage : null;
   const viewer = storageState.phase === 'ready' && storageState.user.role === 'viewer';
-  const [state, dispatch] = useReducer(savedReducer, initialSavedState);
+  const [state, dispatch] = useReducer(savedReducer, connectionType, (type) => ({
+    ...initialSavedState,
+    connectionType: type,
+  }));
   const latest = useRef(state);
   latest.current = state;
   const [search, setSearch] = useState('');
@@ -35,7 +47,7 @@ export function SavedPanel({ onOpen, onEdit }: SavedPanelProps) {
     try {
       // Tag counts are over all queries, not the filtered ones: chips must not vanish on click.
       const [items, tagCounts] = await Promise.all([
-        storage.savedQueries.list(searchRequest(s.filters)),
+        storage.savedQueries.list(searchRequest(s.filters, s.connectionType)),
         storage.savedQueries.tags(),
       ]);
       dispatch({ type: 'loaded', generation: s.generation, items, tagCounts });
@@ -47,6 +59,10 @@ export function SavedPanel({ onOpen, onEdit }: SavedPanelProps) {
   useEffect(() => {
     void load();
   }, [load, state.generation]);
+
+  useEffect(() => {
+    dispatch({ type: 'connectionType', connectionType });
+  }, [connectionType]);
 
   // Saves and deletes from this tab or any other browser tab.
   useEffect(() => {
@@ -81,7 +97,7 @@ export function SavedPanel({ onOpen, onEdit }: SavedPanelProps) {
   }
 
   const chips = tagChips(state);
-  const filtered = state.filters.search.trim() !== '' || state.filters.tags.length > 0;
+  const filtered = isSavedFiltered(state.filters);
   const readOnlyTitle = 'Viewers cannot change saved queries';
   return (
     <div className="history" data-testid="saved-panel">
@@ -93,6 +109,16 @@ export function SavedPanel({ onOpen, onEdit }: SavedPanelProps) {
           onChange={(e) => setSearch(e.target.value)}
           aria-label="Search saved queries"
         />
+      </div>
+      <div className="panel-tools">
+        <label className="inline">
+          <input
+            type="checkbox"
+            checked={state.filters.onlyType}
+            onChange={(e) => dispatch({ type: 'onlyType', on: e.currentTarget.checked })}
+          />
+          Only {typeLabel(connectionType)} queries
+        </label>
       </div>
       {chips.length > 0 && (
         <fieldset className="tag-filter" aria-label="Filter by tag">
@@ -123,6 +149,11 @@ export function SavedPanel({ onOpen, onEdit }: SavedPanelProps) {
               <strong className="saved-name">{q.name}</strong>
               {q.description && <span className="saved-description">{q.description}</span>}
               <span className="history-meta">
+                {q.connectionType && (
+                  <span className="type-badge" data-testid="saved-type">
+                    {typeLabel(q.connectionType)}
+                  </span>
+                )}
                 {(q.tags ?? []).length > 0 && `${(q.tags ?? []).map((t) => `#${t}`).join(' ')} · `}
                 {formatWhen(q.updatedAt)}
               </span>

@@ -1,6 +1,12 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStudio, pageErrors, type Studio, startStudio } from '../../e2e/support.ts';
+import {
+  openStudio,
+  pageErrors,
+  type Studio,
+  startStudio,
+  waitForStorage,
+} from '../../e2e/support.ts';
 
 let studio: Studio;
 
@@ -114,7 +120,7 @@ describe('saved queries in Chromium', () => {
         .toBe(1);
       expect(await items.count()).toBe(2);
 
-      // Open: focuses the tab already showing it; after a reload it opens a new tab.
+      // Open: focuses the tab already showing it, also once the tabs are back after a reload.
       const tabs = page.locator('.tab');
       const before = await tabs.count();
       await items.filter({ hasText: 'Order count' }).locator('.history-open').click();
@@ -122,12 +128,21 @@ describe('saved queries in Chromium', () => {
       await expect
         .poll(() => page.locator('.tab.active .tab-name').textContent(), SOON)
         .toBe('Order count');
+      await expect
+        .poll(() => page.locator('.tab-bar').getAttribute('data-workspace'), SOON)
+        .toBe('saved');
       await page.reload();
+      await waitForStorage(page);
+      await expect
+        .poll(() => page.locator('.tab .tab-name').allTextContents(), SOON)
+        .toEqual(['Answer v2', 'Order count']);
       await page.getByRole('tab', { name: 'Saved' }).click();
       await items.filter({ hasText: 'Answer v2' }).waitFor({ timeout: 120_000 });
       await items.filter({ hasText: 'Answer v2' }).locator('.history-open').click();
-      await expect.poll(() => tabs.count(), SOON).toBe(2);
-      expect(await page.locator('.tab.active .tab-name').textContent()).toBe('Answer v2');
+      await expect
+        .poll(() => page.locator('.tab.active .tab-name').textContent(), SOON)
+        .toBe('Answer v2');
+      expect(await tabs.count()).toBe(2);
       expect(await page.locator('.cm-content').textContent()).toBe('select 43 as answer');
 
       // Delete, confirmed.

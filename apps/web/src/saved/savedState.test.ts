@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { initialTabs, tabsReducer } from '../tabs/tabsState.ts';
 import {
   initialSavedState,
+  isSavedFiltered,
   planSave,
   savedReducer,
   searchRequest,
@@ -23,6 +24,28 @@ const query = (id: string, tags: string[] = []): SavedQueryRecord => ({
 });
 
 describe('savedReducer', () => {
+  it("filters by the active connection's type when asked, following connection switches", () => {
+    let s = savedReducer(initialSavedState, { type: 'connectionType', connectionType: 'mysql' });
+    expect(searchRequest(s.filters, s.connectionType)).toEqual({});
+    expect(s.generation).toBe(0);
+
+    s = savedReducer(s, { type: 'onlyType', on: true });
+    expect(s.generation).toBe(1);
+    expect(searchRequest(s.filters, s.connectionType)).toEqual({ connectionType: 'mysql' });
+    expect(isSavedFiltered(s.filters)).toBe(true);
+
+    // Another connection of another type: the list reloads for it.
+    s = savedReducer(s, { type: 'connectionType', connectionType: 'postgres' });
+    expect(s.generation).toBe(2);
+    expect(searchRequest(s.filters, s.connectionType)).toEqual({ connectionType: 'postgres' });
+    expect(savedReducer(s, { type: 'connectionType', connectionType: 'postgres' })).toBe(s);
+    expect(savedReducer(s, { type: 'onlyType', on: true })).toBe(s);
+
+    s = savedReducer(s, { type: 'onlyType', on: false });
+    expect(searchRequest(s.filters, s.connectionType)).toEqual({});
+    expect(isSavedFiltered(s.filters)).toBe(false);
+  });
+
   it('toggles tags (every selected one must match) and builds the list request', () => {
     let s = savedReducer(initialSavedState, { type: 'toggleTag', tag: 'reports' });
     s = savedReducer(s, { type: 'toggleTag', tag: 'daily' });

@@ -5,6 +5,8 @@ export interface SavedFilters {
   search: string;
   /** Every one of these must be on a query for it to show. */
   tags: string[];
+  /** Only queries saved for the active connection's database type, as the real studio lists. */
+  onlyType: boolean;
 }
 
 export interface TagCount {
@@ -18,6 +20,8 @@ export interface TagCount {
  */
 export interface SavedListState {
   filters: SavedFilters;
+  /** The active connection's database type, for `onlyType`. */
+  connectionType: string | null;
   items: SavedQueryRecord[] | null;
   tagCounts: TagCount[];
   loading: boolean;
@@ -29,6 +33,9 @@ export type SavedAction =
   | { type: 'search'; search: string }
   | { type: 'toggleTag'; tag: string }
   | { type: 'clearTags' }
+  | { type: 'onlyType'; on: boolean }
+  /** The user switched connection: with `onlyType`, the list is of the new one's type. */
+  | { type: 'connectionType'; connectionType: string | null }
   /** Storage changed (here or in another browser tab): load again with the same filters. */
   | { type: 'refresh' }
   | { type: 'request' }
@@ -37,7 +44,8 @@ export type SavedAction =
   | { type: 'removed'; id: string };
 
 export const initialSavedState: SavedListState = {
-  filters: { search: '', tags: [] },
+  filters: { search: '', tags: [], onlyType: false },
+  connectionType: null,
   items: null,
   tagCounts: [],
   loading: false,
@@ -60,6 +68,14 @@ export function savedReducer(state: SavedListState, action: SavedAction): SavedL
     case 'clearTags':
       if (state.filters.tags.length === 0) return state;
       return withFilters(state, { ...state.filters, tags: [] });
+    case 'onlyType':
+      if (action.on === state.filters.onlyType) return state;
+      return withFilters(state, { ...state.filters, onlyType: action.on });
+    case 'connectionType':
+      if (action.connectionType === state.connectionType) return state;
+      return state.filters.onlyType
+        ? withFilters({ ...state, connectionType: action.connectionType }, state.filters)
+        : { ...state, connectionType: action.connectionType };
     case 'refresh':
       return { ...state, generation: state.generation + 1, error: null };
     case 'request':
@@ -82,13 +98,22 @@ function withFilters(state: SavedListState, filters: SavedFilters): SavedListSta
   return { ...state, filters, generation: state.generation + 1, error: null };
 }
 
-/** The `savedQueries.list` request for the current filters. */
-export function searchRequest(filters: SavedFilters): SavedQuerySearch {
+/** The `savedQueries.list` request for the current filters (and the active connection's type). */
+export function searchRequest(
+  filters: SavedFilters,
+  connectionType: string | null = null,
+): SavedQuerySearch {
   const text = filters.search.trim();
   return {
     ...(text ? { text } : {}),
     ...(filters.tags.length > 0 ? { tags: [...filters.tags] } : {}),
+    ...(filters.onlyType && connectionType ? { connectionType } : {}),
   };
+}
+
+/** Whether anything narrows the list (the empty state then says "no matching"). */
+export function isSavedFiltered(filters: SavedFilters): boolean {
+  return filters.search.trim() !== '' || filters.tags.length > 0 || filters.onlyType;
 }
 
 /**

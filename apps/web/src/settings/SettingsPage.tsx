@@ -105,6 +105,14 @@ export function SettingsPage() {
           />
           px
         </label>
+        <label className="inline">
+          <input
+            type="checkbox"
+            checked={prefs.editorLineNumbers}
+            onChange={(e) => apply({ editorLineNumbers: e.currentTarget.checked })}
+          />
+          Line numbers
+        </label>
         <pre className="font-preview" style={{ fontSize: `${prefs.editorFontSize}px` }}>
           select id, name from customers where id = 42;
         </pre>

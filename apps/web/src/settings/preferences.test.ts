@@ -12,11 +12,13 @@ describe('readPreferences', () => {
       readPreferences({
         theme: 'dark',
         editorFontSize: 16,
+        editorLineNumbers: false,
         historyRetention: { maxEntries: 2000, maxAgeDays: 30 },
       }),
     ).toEqual({
       theme: 'dark',
       editorFontSize: 16,
+      editorLineNumbers: false,
       historyRetention: { maxEntries: 2000, maxAgeDays: 30 },
     });
   });
@@ -25,6 +27,7 @@ describe('readPreferences', () => {
     const read = readPreferences({
       theme: 'solarized',
       editorFontSize: 13.5,
+      editorLineNumbers: 'off',
       historyRetention: { maxEntries: 0, maxAgeDays: 'forever' },
       somethingNewer: { kept: true },
     });

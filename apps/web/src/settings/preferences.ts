@@ -6,6 +6,8 @@ export type ThemeChoice = 'light' | 'dark' | 'system';
 export interface StudioPreferences {
   theme: ThemeChoice;
   editorFontSize: number;
+  /** The editor's line-number gutter (the real studio's toggle). */
+  editorLineNumbers: boolean;
   historyRetention: { maxEntries: number; maxAgeDays: number | null };
 }
 
@@ -14,6 +16,7 @@ export const EDITOR_FONT_SIZES = { min: 8, max: 40, default: 13 } as const;
 export const DEFAULT_PREFERENCES: StudioPreferences = {
   theme: 'system',
   editorFontSize: EDITOR_FONT_SIZES.default,
+  editorLineNumbers: true,
   historyRetention: { maxEntries: 500, maxAgeDays: null },
 };
 
@@ -35,6 +38,10 @@ export function readPreferences(doc: Preferences | null | undefined): StudioPref
     editorFontSize: wholeIn(doc?.editorFontSize, EDITOR_FONT_SIZES.min, EDITOR_FONT_SIZES.max)
       ? doc.editorFontSize
       : DEFAULT_PREFERENCES.editorFontSize,
+    editorLineNumbers:
+      typeof doc?.editorLineNumbers === 'boolean'
+        ? doc.editorLineNumbers
+        : DEFAULT_PREFERENCES.editorLineNumbers,
     historyRetention: {
       maxEntries: wholeIn(retention.maxEntries, 1, 10_000_000)
         ? retention.maxEntries

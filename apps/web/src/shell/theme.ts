@@ -13,19 +13,24 @@ const CACHE_KEY = 'studio-appearance';
 interface Appearance {
   theme: ThemeChoice;
   editorFontSize: number;
+  editorLineNumbers: boolean;
 }
 
-function cachedAppearance(): Appearance {
+/** The appearance cached by the last page, or the defaults. */
+export function cachedAppearance(): Appearance {
   try {
     const raw = localStorage.getItem(CACHE_KEY);
     if (raw) {
-      const { theme, editorFontSize } = readPreferences(JSON.parse(raw) as Record<string, unknown>);
-      return { theme, editorFontSize };
+      const { theme, editorFontSize, editorLineNumbers } = readPreferences(
+        JSON.parse(raw) as Record<string, unknown>,
+      );
+      return { theme, editorFontSize, editorLineNumbers };
     }
   } catch {
     // Unreadable or no localStorage (some private modes): the defaults will do.
   }
-  return { theme: DEFAULT_PREFERENCES.theme, editorFontSize: DEFAULT_PREFERENCES.editorFontSize };
+  const { theme, editorFontSize, editorLineNumbers } = DEFAULT_PREFERENCES;
+  return { theme, editorFontSize, editorLineNumbers };
 }
 
 const systemDark = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
@@ -50,6 +55,7 @@ export function useAppearance(): { theme: Theme; setTheme(choice: ThemeChoice): 
   const stored = state.phase === 'ready' ? readPreferences(state.preferences) : null;
   const theme = stored?.theme ?? local.theme;
   const editorFontSize = stored?.editorFontSize ?? local.editorFontSize;
+  const editorLineNumbers = stored?.editorLineNumbers ?? local.editorLineNumbers;
 
   useEffect(() => {
     const query = window.matchMedia?.('(prefers-color-scheme: dark)');
@@ -65,11 +71,11 @@ export function useAppearance(): { theme: Theme; setTheme(choice: ThemeChoice): 
     root.dataset.theme = effective;
     root.style.setProperty('--editor-font-size', `${editorFontSize}px`);
     try {
-      localStorage.setItem(CACHE_KEY, JSON.stringify({ theme, editorFontSize }));
+      localStorage.setItem(CACHE_KEY, JSON.stringify({ theme, editorFontSize, editorLineNumbers }));
     } catch {
       // Not cached; it still applies to this page.
     }
-  }, [effective, theme, editorFontSize]);
+  }, [effective, theme, editorFontSize, editorLineNumbers]);
 
   const setTheme = useCallback(
     (choice: ThemeChoice) => {
@@ -81,4 +87,21 @@ export function useAppearance(): { theme: Theme; setTheme(choice: ThemeChoice): 
   );
 
   return { theme: effective, setTheme };
+}
+
+/**
+ * Whether the editor shows line numbers (the profile's `editorLineNumbers`, cached for the first
+ * paint like the theme), and a toggle that stores the choice.
+ */
+export function useLineNumbers(): { lineNumbers: boolean; toggle(): void } {
+  const state = useStorage();
+  const { updatePreferences } = useStorageActions();
+  const [local, setLocal] = useState(() => cachedAppearance().editorLineNumbers);
+  const lineNumbers =
+    state.phase === 'ready' ? readPreferences(state.preferences).editorLineNumbers : local;
+  const toggle = useCallback(() => {
+    setLocal(!lineNumbers);
+    updatePreferences({ editorLineNumbers: !lineNumbers }).catch(() => {});
+  }, [lineNumbers, updatePreferences]);
+  return { lineNumbers, toggle };
 }

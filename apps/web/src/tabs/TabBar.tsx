@@ -2,6 +2,8 @@ import { useState } from 'react';
 import type { EditorTab } from './tabsState.ts';
 
 export interface TabBarProps {
+  /** Whether the open tabs are saved (`data-workspace`: restoring, saving, saved). */
+  status?: string;
   tabs: EditorTab[];
   activeId: string;
   running: ReadonlySet<string>;
@@ -13,6 +15,7 @@ export interface TabBarProps {
 
 /** Editor tabs: click to switch, double-click to rename, × (or middle click) to close. */
 export function TabBar({
+  status,
   tabs,
   activeId,
   running,
@@ -23,7 +26,7 @@ export function TabBar({
 }: TabBarProps) {
   const [editing, setEditing] = useState<string | null>(null);
   return (
-    <div className="tab-bar" role="tablist">
+    <div className="tab-bar" role="tablist" data-workspace={status}>
       {tabs.map((tab) => (
         <div
           key={tab.id}

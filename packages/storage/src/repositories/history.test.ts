@@ -3,6 +3,7 @@ import { ValidationError } from '../errors.ts';
 import type { QueryHistoryItem } from '../legacy/types.ts';
 import { LIMITS } from '../limits.ts';
 import { useTestStorage } from '../test-support/shared-database.ts';
+import type { HistoryPageRequest, HistorySort } from './history.ts';
 
 const ctx = useTestStorage();
 
@@ -184,5 +185,191 @@ describe('history repository', () => {
       }),
     ).toBe(4);
     expect(await ctx.storage.history.count({ search: 'from t1' })).toBe(3);
+  });
+
+  describe('sorted by duration or rows, ascending or descending', () => {
+    /** Every id of a request, page by page through `nextCursor`. */
+    async function allPages(request: HistoryPageRequest): Promise<string[]> {
+      const seen: string[] = [];
+      let cursor: string | null = request.cursor ?? null;
+      do {
+        const page = await ctx.storage.history.list({ ...request, cursor });
+        seen.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return seen;
+    }
+
+    // Durations with ties (a third of a millisecond, twice: no exact decimal), an entry without
+    // one, rows with ties, errors without a row count, and two runs in one instant.
+    const third = 1 / 3;
+    const at = (minute: number) => new Date(T0 + minute * 60_000);
+    const SORTABLE: QueryHistoryItem[] = [
+      entry(1, { executionTime: 5, rowCount: 10, executedAt: at(1) }),
+      entry(2, { executionTime: third, rowCount: 0, executedAt: at(2) }),
+      entry(3, { executionTime: 120.5, status: 'error', executedAt: at(3) }),
+      entry(4, { executionTime: third, rowCount: 10, executedAt: at(4) }),
+      entry(5, { executionTime: 5, rowCount: 3, executedAt: at(5) }),
+      entry(6, { executionTime: Number.NaN, rowCount: 7, executedAt: at(6) }),
+      entry(7, { executionTime: 0, rowCount: 10, executedAt: at(6) }),
+      entry(8, { executionTime: 9_007_199.25, status: 'error', executedAt: at(7) }),
+    ];
+
+    async function addSortable(): Promise<void> {
+      for (const item of SORTABLE) await ctx.storage.history.add(item);
+    }
+
+    const sort = (field: HistorySort['field'], direction: HistorySort['direction']) => ({
+      sort: { field, direction },
+    });
+
+    it('by duration, longest first; ties newest first; without one last; asc is the reverse', async () => {
+      await addSortable();
+      const desc = ['h8', 'h3', 'h5', 'h1', 'h4', 'h2', 'h7', 'h6'];
+
+      for (const limit of [1, 2, 3, 50]) {
+        expect(await allPages({ ...sort('executionTime', 'desc'), limit })).toEqual(desc);
+        expect(await allPages({ ...sort('executionTime', 'asc'), limit })).toEqual(
+          [...desc].reverse(),
+        );
+      }
+    });
+
+    it('by rows, most first; ties newest first, one instant by insertion; none below zero', async () => {
+      await addSortable();
+      const desc = ['h7', 'h4', 'h1', 'h6', 'h5', 'h2', 'h8', 'h3'];
+
+      for (const limit of [1, 3, 50]) {
+        expect(await allPages({ ...sort('rowCount', 'desc'), limit })).toEqual(desc);
+        expect(await allPages({ ...sort('rowCount', 'asc'), limit })).toEqual([...desc].reverse());
+      }
+    });
+
+    it('by time, oldest first, entries of one instant in insertion order', async () => {
+      await addSortable();
+
+      expect(await allPages({ ...sort('executedAt', 'asc'), limit: 3 })).toEqual([
+        'h1',
+        'h2',
+        'h3',
+        'h4',
+        'h5',
+        'h6',
+        'h7',
+        'h8',
+      ]);
+    });
+
+    it('keeps newest first exactly as before when the sort is given as the default', async () => {
+      await addSortable();
+      const plain = await ctx.storage.history.list({ limit: 3 });
+      const explicit = await ctx.storage.history.list({ ...sort('executedAt', 'desc'), limit: 3 });
+
+      expect(explicit).toEqual(plain);
+      // The same cursors: they go on from each other.
+      expect(plain.nextCursor).toMatch(/^\d+\|/);
+      expect(await allPages({ ...sort('executedAt', 'desc'), limit: 3 })).toEqual(
+        await allPages({ limit: 3 }),
+      );
+    });
+
+    it('combines a sort with the filters', async () => {
+      await addSortable();
+
+      expect(
+        await allPages({ ...sort('executionTime', 'desc'), status: 'error', limit: 1 }),
+      ).toEqual(['h8', 'h3', 'h6']);
+      expect(
+        await allPages({
+          ...sort('rowCount', 'asc'),
+          connectionId: 'even',
+          search: 'from',
+          limit: 1,
+        }),
+      ).toEqual(['h8', 'h2', 'h6', 'h4']);
+    });
+
+    it('neither repeats nor skips an entry that stayed while others came and went', async () => {
+      await addSortable();
+      const first = await ctx.storage.history.list({ ...sort('executionTime', 'desc'), limit: 3 });
+      expect(first.items.map((i) => i.id)).toEqual(['h8', 'h3', 'h5']);
+
+      // Longer and shorter runs arrive, one already shown goes.
+      await ctx.storage.history.add(entry(20, { executionTime: 1_000 }));
+      await ctx.storage.history.add(entry(21, { executionTime: 1 }));
+      await ctx.storage.history.delete('h3');
+
+      const rest = await allPages({
+        ...sort('executionTime', 'desc'),
+        limit: 2,
+        cursor: first.nextCursor,
+      });
+      expect(rest).toEqual(['h1', 'h21', 'h4', 'h2', 'h7', 'h6']);
+    });
+
+    it('refuses a cursor of another order, and a default cursor for a sorted list', async () => {
+      await addSortable();
+      const byDuration = await ctx.storage.history.list({
+        ...sort('executionTime', 'desc'),
+        limit: 2,
+      });
+      const byTime = await ctx.storage.history.list({ limit: 2 });
+
+      const refused: HistoryPageRequest[] = [
+        { ...sort('executionTime', 'asc'), cursor: byDuration.nextCursor },
+        { ...sort('rowCount', 'desc'), cursor: byDuration.nextCursor },
+        { cursor: byDuration.nextCursor },
+        { ...sort('executionTime', 'desc'), cursor: byTime.nextCursor },
+        { ...sort('executionTime', 'desc'), cursor: 'dd|x|1|2026-06-01T00:00:00+00:00' },
+        { ...sort('executedAt', 'asc'), cursor: 'ta|5|1|2026-06-01T00:00:00+00:00' },
+        { sort: { field: 'name', direction: 'desc' } } as unknown as HistoryPageRequest,
+      ];
+      for (const request of refused) {
+        await expect(ctx.storage.history.list(request)).rejects.toBeInstanceOf(ValidationError);
+      }
+    });
+
+    it('exports every entry a filter selects, past one page, in its order, as the studio wrote them', async () => {
+      await ctx.storage.preferences.setHistoryRetention({ maxEntries: 2_000, maxAgeDays: null });
+      const count = LIMITS.pageSize + 20;
+      for (let n = 0; n < count; n++) {
+        await ctx.storage.history.add(
+          entry(n, {
+            executionTime: n % 7,
+            tabName: `Tab ${n}`,
+            ...(n === 4 ? { engine: 'pg' } : {}),
+          }),
+        );
+      }
+
+      const all = await ctx.storage.history.exportItems({
+        sort: { field: 'executionTime', direction: 'asc' },
+      });
+      expect(all).toHaveLength(count);
+      const durations = all.map((i) => i.executionTime);
+      expect(durations).toEqual([...durations].sort((a, b) => a - b));
+      // The studio's own objects: its field names, a Date, extra fields kept, absent left out.
+      const four = all.find((i) => i.id === 'h4');
+      expect(four).toEqual({
+        id: 'h4',
+        connectionId: 'even',
+        tabName: 'Tab 4',
+        query: 'select 4 from t4',
+        executionTime: 4,
+        status: 'success',
+        executedAt: new Date(T0 + 4 * 60_000),
+        engine: 'pg',
+      });
+
+      const errors = await ctx.storage.history.exportItems({
+        status: 'error',
+        connectionId: 'odd',
+      });
+      expect(errors.map((i) => i.id)).toEqual(
+        Array.from({ length: count }, (_, n) => count - 1 - n)
+          .filter((n) => n % 3 === 0 && n % 2 === 1)
+          .map((n) => `h${n}`),
+      );
+    });
   });
 });

@@ -44,10 +44,33 @@ export interface HistoryFilter {
   search?: string;
 }
 
-export interface HistoryPageRequest extends HistoryFilter {
+/** What a list can be ordered by: when it ran, how long it took, how many rows it gave. */
+export type HistorySortField = 'executedAt' | 'executionTime' | 'rowCount';
+export type SortDirection = 'asc' | 'desc';
+
+/**
+ * The order of a list. Entries with the same value stay in the order of when they ran (the
+ * later insert of one instant counting as later), in the same direction, so a list ascending is
+ * exactly the list descending reversed. An entry without a duration or row count (an error, a
+ * DDL statement, an imported entry) sorts below every value: last descending, first ascending.
+ */
+export interface HistorySort {
+  field: HistorySortField;
+  direction: SortDirection;
+}
+
+/** The default order: newest first. */
+export const NEWEST_FIRST: HistorySort = { field: 'executedAt', direction: 'desc' };
+
+export interface HistoryListRequest extends HistoryFilter {
+  /** Default newest first. */
+  sort?: HistorySort;
+}
+
+export interface HistoryPageRequest extends HistoryListRequest {
   /** 1–500, default 50. */
   limit?: number;
-  /** `nextCursor` of the previous page; absent for the first. */
+  /** `nextCursor` of the previous page, of a request with the same sort; absent for the first. */
   cursor?: string | null;
 }
 
@@ -65,12 +88,104 @@ const filterInput = z.object({
   search: z.string().max(LIMITS.searchText).optional(),
 });
 
-const pageRequest = filterInput.extend({
+const sortInput = z.object({
+  field: z.enum(['executedAt', 'executionTime', 'rowCount']),
+  direction: z.enum(['asc', 'desc']),
+});
+
+const listRequest = filterInput.extend({ sort: sortInput.optional() });
+
+const pageRequest = listRequest.extend({
   limit: z.number().int().min(1).max(LIMITS.pageSize).default(50),
   cursor: z.string().max(100).nullish(),
 });
 
+/** The default order's cursor: `<insert_seq>|<executed_at>`, as it always was. */
 const CURSOR = /^(\d+)\|(.+)$/;
+/** Any other order's: `<order code>|<value>|<insert_seq>|<executed_at>`. */
+const SORTED_CURSOR = /^([a-z]{2})\|([^|]*)\|(\d+)\|(.+)$/;
+
+/** A sorted value: its SQL, its type (for the cursor's parameter), its value in a fetched row. */
+interface SortValue {
+  expression: SQL;
+  cast: SQL;
+  of(row: JsonRow): number;
+}
+
+/**
+ * A duration or row count that is absent sorts as -1 (the columns are never negative), so the
+ * keyset compares plain values; by time there is no value, only the time and the insert order.
+ */
+const SORT_VALUES: Record<HistorySortField, SortValue | null> = {
+  executedAt: null,
+  executionTime: {
+    expression: sql`coalesce(${queryLogs.executionTimeMs}, -1)`,
+    cast: sql`float8`,
+    of: (row) => row.execution_time_ms ?? -1,
+  },
+  rowCount: {
+    expression: sql`coalesce(${queryLogs.rowCount}, -1)`,
+    cast: sql`bigint`,
+    of: (row) => row.row_count ?? -1,
+  },
+};
+
+/** How one order is written in SQL and in its cursors. */
+interface Ordering {
+  /** Names the order in its cursors (`ta`, `dd`, `rd`…), so a cursor of another is refused. */
+  code: string;
+  value: SortValue | null;
+  direction: SortDirection;
+}
+
+const SORT_CODES: Record<HistorySortField, string> = {
+  executedAt: 't',
+  executionTime: 'd',
+  rowCount: 'r',
+};
+
+function orderingOf(sort: HistorySort): Ordering {
+  return {
+    code: `${SORT_CODES[sort.field]}${sort.direction === 'asc' ? 'a' : 'd'}`,
+    value: SORT_VALUES[sort.field],
+    direction: sort.direction,
+  };
+}
+
+const isDefault = (sort: HistorySort | undefined) =>
+  !sort || (sort.field === NEWEST_FIRST.field && sort.direction === NEWEST_FIRST.direction);
+
+/** Newest first: the one order with an index, and the SQL every default list has always run. */
+const NEWEST_FIRST_SQL = sql`${queryLogs.executedAt} desc, ${queryLogs.insertSeq} desc`;
+
+function orderSql(o: Ordering): SQL {
+  const dir = o.direction === 'asc' ? sql`asc` : sql`desc`;
+  const byTime = sql`${queryLogs.executedAt} ${dir}, ${queryLogs.insertSeq} ${dir}`;
+  return o.value ? sql`${o.value.expression} ${dir}, ${byTime}` : byTime;
+}
+
+/** A number as JavaScript prints one (`String(n)`), which float8 and bigint read exactly. */
+const NUMBER_TEXT = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/;
+
+/** The rows after a sorted cursor: one row comparison, in the order's direction. */
+function afterSorted(o: Ordering, cursor: string): SQL {
+  const match = SORTED_CURSOR.exec(cursor);
+  const [, code, value = '', seq, at] = match ?? [];
+  const valueOk = o.value ? NUMBER_TEXT.test(value) : value === '';
+  if (!match || code !== o.code || !valueOk) {
+    throw new ValidationError('Invalid history request: cursor is not one of this order');
+  }
+  const op = o.direction === 'asc' ? sql`>` : sql`<`;
+  const time = sql`${at}::timestamptz`;
+  return o.value
+    ? sql`(${o.value.expression}, ${queryLogs.executedAt}, ${queryLogs.insertSeq}) ${op} (${value}::${o.value.cast}, ${time}, ${Number(seq)})`
+    : sql`(${queryLogs.executedAt}, ${queryLogs.insertSeq}) ${op} (${time}, ${Number(seq)})`;
+}
+
+/** The timestamp as Postgres printed it keeps microseconds, so the cursor is exact. */
+function sortedCursor(o: Ordering, row: JsonRow): string {
+  return `${o.code}|${o.value ? String(o.value.of(row)) : ''}|${row.insert_seq}|${row.executed_at}`;
+}
 
 /** One row as `json_agg` hands it over: column names, timestamps as ISO text. */
 interface JsonRow {
@@ -180,17 +295,22 @@ export class HistoryRepository {
   }
 
   /**
-   * Newest-first rows as one JSON value: PGlite decodes a single `json_agg` with one native
-   * JSON.parse, about 2.5× faster at 500 rows than decoding every field off the wire.
+   * Rows (newest first unless told) as one JSON value: PGlite decodes a single `json_agg` with
+   * one native JSON.parse, about 2.5× faster at 500 rows than decoding every field off the wire.
+   * `json_agg` keeps the subquery's order. A null limit is none (`limit null`).
    */
-  private async fetch(where: SQL | undefined, limit: number): Promise<JsonRow[]> {
+  private async fetch(
+    where: SQL | undefined,
+    limit: number | null,
+    order: SQL = NEWEST_FIRST_SQL,
+  ): Promise<JsonRow[]> {
     const result = await this.ctx.db.execute<{ rows: JsonRow[] }>(sql`
       select coalesce(json_agg(t), '[]'::json) as rows from (
         select id, connection_id, connection_name, tab_name, query, row_count,
                execution_time_ms, status, error_message, executed_at, insert_seq, extra
         from ${queryLogs}
         where ${where}
-        order by ${queryLogs.executedAt} desc, ${queryLogs.insertSeq} desc
+        order by ${order}
         limit ${limit}
       ) t`);
     return result.rows[0]?.rows ?? [];
@@ -233,9 +353,14 @@ export class HistoryRepository {
     return rows.map(toEntry);
   }
 
-  /** One page of history, newest first, filtered; follow `nextCursor` for more. */
+  /**
+   * One page of history, filtered, newest first or in the order asked (`sort`); follow
+   * `nextCursor` for more. Pages are by keyset in every order, so entries added or removed
+   * while paging neither repeat nor skip an entry that stayed.
+   */
   async list(request: HistoryPageRequest = {}): Promise<Page<HistoryEntry>> {
     const r = parse(pageRequest, request, 'history request');
+    if (!isDefault(r.sort)) return this.listSorted(r, orderingOf(r.sort as HistorySort));
     const conditions = this.matching(r);
     if (r.cursor) {
       const match = CURSOR.exec(r.cursor);
@@ -251,6 +376,36 @@ export class HistoryRepository {
     const nextCursor =
       rows.length > r.limit && last ? `${last.insert_seq}|${last.executed_at}` : null;
     return { items: items.map(toEntry), nextCursor };
+  }
+
+  /**
+   * Any order but the default. Only newest first has an index: these sort the profile's
+   * matching entries (at most the retention count, 500 by default) for each page.
+   */
+  private async listSorted(
+    r: z.output<typeof pageRequest>,
+    o: Ordering,
+  ): Promise<Page<HistoryEntry>> {
+    const conditions = this.matching(r);
+    if (r.cursor) conditions.push(afterSorted(o, r.cursor));
+    const rows = await this.fetch(and(...conditions), r.limit + 1, orderSql(o));
+    const items = rows.slice(0, r.limit);
+    const last = items.at(-1);
+    const nextCursor = rows.length > r.limit && last ? sortedCursor(o, last) : null;
+    return { items: items.map(toEntry), nextCursor };
+  }
+
+  /**
+   * Every entry a filter selects, in its order, as the studio's `QueryHistoryItem`s (every
+   * field it was given): what an export file holds. One statement, so one consistent snapshot.
+   */
+  async exportItems(request: HistoryListRequest = {}): Promise<QueryHistoryItem[]> {
+    const r = parse(listRequest, request, 'history export');
+    const order = isDefault(r.sort)
+      ? NEWEST_FIRST_SQL
+      : orderSql(orderingOf(r.sort as HistorySort));
+    const rows = await this.fetch(and(...this.matching(r)), null, order);
+    return rows.map((row) => toLegacyHistoryItem(toEntry(row)));
   }
 
   async get(id: string): Promise<HistoryEntry | null> {
