@@ -16,38 +16,98 @@
 
 export const TEXT_MARKER = '\uFDD0';
 
-/** A U+0000, or a surrogate that is not half of a pair. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 is what this codec exists for.
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const TO_ESCAPE =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: as above.
-  /\\|\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const ESCAPED = /\\(\\|0|u[0-9a-f]{4})/g;
+/**
+ * The offset of the first character Postgres `text` cannot hold exactly (a U+0000, or a
+ * surrogate that is not half of a pair), or -1. One pass over the code units: the codec runs on
+ * every write and read of text, and strings may be megabytes long.
+ */
+function firstUnstorable(value: string): number {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0) return i;
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const next = value.charCodeAt(i + 1);
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
+      else return i;
+    }
+  }
+  return -1;
+}
 
 /** Whether Postgres `text` can hold `value` exactly. */
 export function isStorableText(value: string): boolean {
-  return !UNSTORABLE.test(value);
+  return firstUnstorable(value) === -1;
 }
 
+const HEX = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+
+/** A string from UTF-16 code units as they are (lone surrogates kept), in chunks the stack takes. */
+function fromUnits(units: Uint16Array, length: number): string {
+  const chunks: string[] = [];
+  for (let i = 0; i < length; i += 8192) {
+    chunks.push(String.fromCharCode(...units.subarray(i, Math.min(i + 8192, length))));
+  }
+  return chunks.join('');
+}
+
+/** A lone surrogate at `i` (one not half of a pair); a pair's first half answers false. */
+function isLone(value: string, i: number): boolean {
+  const c = value.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdfff) return false;
+  if (c <= 0xdbff) {
+    const next = value.charCodeAt(i + 1);
+    return !(next >= 0xdc00 && next <= 0xdfff);
+  }
+  const previous = value.charCodeAt(i - 1);
+  return !(previous >= 0xd800 && previous <= 0xdbff);
+}
+
+// Escaping works on code units in typed arrays: string building by parts or by regex callbacks
+// took seconds for a few MiB of U+0000s, a size the studio's query text may reach.
 export function encodeText(value: string): string {
-  if (!value.startsWith(TEXT_MARKER) && !UNSTORABLE.test(value)) return value;
-  return (
-    TEXT_MARKER +
-    value.replace(TO_ESCAPE, (c) =>
-      c === '\\' ? '\\\\' : c === '\u0000' ? '\\0' : `\\u${c.charCodeAt(0).toString(16)}`,
-    )
-  );
+  if (!value.startsWith(TEXT_MARKER) && firstUnstorable(value) === -1) return value;
+  let length = 1;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    length += c === 0x5c || c === 0 ? 2 : isLone(value, i) ? 6 : 1;
+  }
+  const out = new Uint16Array(length);
+  let n = 0;
+  out[n++] = TEXT_MARKER.charCodeAt(0);
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x5c || c === 0) {
+      out[n++] = 0x5c;
+      out[n++] = c === 0 ? 0x30 : 0x5c;
+    } else if (isLone(value, i)) {
+      out[n++] = 0x5c;
+      out[n++] = 0x75;
+      for (const shift of [12, 8, 4, 0]) out[n++] = HEX[(c >> shift) & 15] as number;
+    } else {
+      out[n++] = c;
+    }
+  }
+  return fromUnits(out, n);
 }
 
 export function decodeText(stored: string): string {
   if (!stored.startsWith(TEXT_MARKER)) return stored;
-  return stored
-    .slice(TEXT_MARKER.length)
-    .replace(ESCAPED, (_, code: string) =>
-      code === '\\'
-        ? '\\'
-        : code === '0'
-          ? '\u0000'
-          : String.fromCharCode(parseInt(code.slice(1), 16)),
-    );
+  const out = new Uint16Array(stored.length);
+  let n = 0;
+  for (let i = TEXT_MARKER.length; i < stored.length; i++) {
+    const c = stored.charCodeAt(i);
+    if (c !== 0x5c) {
+      out[n++] = c;
+      continue;
+    }
+    const escaped = stored.charCodeAt(i + 1);
+    if (escaped === 0x75) {
+      out[n++] = Number.parseInt(stored.slice(i + 2, i + 6), 16);
+      i += 5;
+    } else {
+      out[n++] = escaped === 0x30 ? 0 : escaped;
+      i += 1;
+    }
+  }
+  return fromUnits(out, n);
 }

@@ -29,7 +29,24 @@ export const LIMITS = {
   documentBytes: 16_777_216,
   /** One page of a paged list. */
   pageSize: 500,
+  /**
+   * How deep a stored JSON document may nest. Postgres parses `json` recursively and gives up
+   * somewhere past ten thousand levels (PGlite stops answering); no studio object comes near.
+   */
+  jsonDepth: 1_000,
 } as const;
+
+/** Whether `value` nests at most `max` levels deep (walked without recursion). */
+export function nestsWithin(value: unknown, max: number = LIMITS.jsonDepth): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [node, depth] = item;
+    if (!node || typeof node !== 'object') continue;
+    if (depth > max) return false;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return true;
+}
 
 /** Legacy history kept 500 items; that stays the default retention window. */
 export const DEFAULT_HISTORY_RETENTION = { maxEntries: 500, maxAgeDays: null } as const;

@@ -11,6 +11,9 @@
  * gives it back from there. So a key lives in one place, and absent stays absent.
  */
 
+import { ValidationError } from '../errors.ts';
+import { LIMITS, nestsWithin } from '../limits.ts';
+
 export type FieldKind = 'text' | 'integer' | 'number' | 'boolean' | 'date' | 'textList';
 
 export interface FieldSpec {
@@ -29,8 +32,17 @@ export type JsonObject = Record<string, unknown>;
 const MIN_TIME = Date.UTC(1970, 0, 1);
 const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
-/** `JSON.stringify` then `JSON.parse`: what the studio's localStorage made of an object. */
+/**
+ * `JSON.stringify` then `JSON.parse`: what the studio's localStorage made of an object. Refused
+ * (a ValidationError) past `LIMITS.jsonDepth` levels, which `JSON.stringify` itself may not
+ * survive and Postgres would not parse.
+ */
 export function asStoredJson(value: unknown): unknown {
+  if (!nestsWithin(value)) {
+    throw new ValidationError(`Invalid value: it nests deeper than ${LIMITS.jsonDepth} levels`, [
+      { path: '', message: `must nest at most ${LIMITS.jsonDepth} levels` },
+    ]);
+  }
   const text = JSON.stringify(value);
   return text === undefined ? undefined : JSON.parse(text);
 }

@@ -4,6 +4,7 @@ import {
   type PlatformRole,
   platformUsers,
   queryLogs,
+  STUDIO_DOCUMENT_WRITERS,
   type StudioDocumentKind,
   savedQueries,
   studioDocuments,
@@ -83,21 +84,6 @@ interface StoredRow {
   updatedAt: Date;
   deletedAt: Date | null;
 }
-
-/**
- * Who may write each kind of document: `WRITERS` in `repositories/studio-documents.ts`, which
- * this must equal (a spec holds the two together): a viewer imports only what a viewer may write.
- */
-export const DOCUMENT_WRITERS: Record<StudioDocumentKind, Action> = {
-  schema_snapshot: 'history.write',
-  audit_event: 'history.write',
-  active_connection_id: 'history.write',
-  workspace_tabs: 'history.write',
-  saved_chart: 'savedQueries.write',
-  masking_config: 'savedQueries.write',
-  threshold_config: 'savedQueries.write',
-  dismissed_seeds: 'connections.write',
-};
 
 /** The kinds that are ordered lists; the others are settings (position 0). */
 const LIST_KINDS: ReadonlySet<StudioDocumentKind> = new Set([
@@ -399,7 +385,8 @@ class Merge {
     kind: TransferKind,
     rows: readonly R[],
     ref: (row: R) => string,
-    rule: (row: R) => { action: Action; what: string },
+    /** Whether this actor may write the row, and what to call it when not. */
+    rule: (row: R) => { may: boolean; what: string },
     /** Documents are named with their owner in the report; rows with ids need not be. */
     named = false,
   ): { row: R; userId: string }[] {
@@ -407,11 +394,11 @@ class Merge {
     for (const row of rows) {
       const target = this.#target.get(row.userId);
       const owner = named ? row.userId : undefined;
-      const { action, what } = rule(row);
+      const { may, what } = rule(row);
       if (target === undefined) {
         const reason = this.#refused.get(row.userId) ?? SKIP_REASONS.otherProfile;
         this.#skip(kind, ref(row), reason, owner);
-      } else if (!can(this.actor.role, action)) {
+      } else if (!may) {
         this.#skip(kind, ref(row), `a ${this.actor.role} cannot import ${what}`, owner);
       } else out.push({ row, userId: target });
     }
@@ -445,7 +432,7 @@ class Merge {
       'history',
       this.file.history,
       (h) => h.id,
-      () => ({ action: 'history.write', what: 'history' }),
+      () => ({ may: can(this.actor.role, 'history.write'), what: 'history' }),
     );
     const here = await this.existing(
       queryLogs,
@@ -555,7 +542,7 @@ class Merge {
         'savedQuery',
         this.file.savedQueries,
         (q) => q.id,
-        () => ({ action: 'savedQueries.write', what: 'saved queries' }),
+        () => ({ may: can(this.actor.role, 'savedQueries.write'), what: 'saved queries' }),
       ),
       {
         insert: async (batch) => {
@@ -605,7 +592,7 @@ class Merge {
         'connection',
         this.file.connections,
         (c) => c.id,
-        () => ({ action: 'connections.write', what: 'connections' }),
+        () => ({ may: can(this.actor.role, 'connections.write'), what: 'connections' }),
       ),
       {
         insert: async (batch) => {
@@ -642,7 +629,10 @@ class Merge {
       'document',
       this.file.documents,
       documentRef,
-      (d) => ({ action: DOCUMENT_WRITERS[d.kind], what: DOCUMENT_NAMES[d.kind] }),
+      (d) => ({
+        may: STUDIO_DOCUMENT_WRITERS[d.kind].includes(this.actor.role),
+        what: DOCUMENT_NAMES[d.kind],
+      }),
       true,
     );
     const here = new Map<string, { updatedAt: Date; deletedAt: Date | null }>();

@@ -6,7 +6,7 @@ import {
   studioDocumentId,
   TEXT_MARKER,
 } from '@platform/schema/common';
-import { LIMITS } from '@platform/storage/limits';
+import { LIMITS, nestsWithin } from '@platform/storage/limits';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { HLC_PATTERN } from './hlc.ts';
@@ -121,23 +121,11 @@ function jsonbStorable(value: unknown): boolean {
 const jsonBytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value) ?? '').length;
 
 /**
- * How deep a JSON document may nest. Postgres parses `json` recursively and gives up (an error,
- * not an answer) somewhere past ten thousand levels; no studio object comes near this, and a
- * row past it is an `invalid` answer instead of a failed push.
+ * How deep a JSON document may nest (the browser's own limit): a row past it is an `invalid`
+ * answer instead of a failed push.
  */
-export const MAX_JSON_DEPTH = 1_000;
-
-/** Whether `value` nests at most MAX_JSON_DEPTH deep (walked without recursion). */
-function shallowEnough(value: unknown): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  for (let item = stack.pop(); item; item = stack.pop()) {
-    const [node, depth] = item;
-    if (!node || typeof node !== 'object') continue;
-    if (depth > MAX_JSON_DEPTH) return false;
-    for (const child of Object.values(node)) stack.push([child, depth + 1]);
-  }
-  return true;
-}
+export const MAX_JSON_DEPTH = LIMITS.jsonDepth;
+const shallowEnough = (value: unknown) => nestsWithin(value, MAX_JSON_DEPTH);
 const DEEP = `must nest at most ${MAX_JSON_DEPTH} levels`;
 
 /**
