@@ -5,6 +5,7 @@ const LABELS = {
   history: 'history entries',
   savedQueries: 'saved queries',
   connections: 'connections',
+  documents: 'studio documents (snapshots, charts, audit log, settings)',
 } as const;
 
 /** The outcome of importing a platform data file, kind by kind, with every skipped item's reason. */
@@ -25,8 +26,10 @@ export function TransferSummary({ report }: { report: TransferReport }) {
           <summary>{report.skipped.length.toLocaleString()} skipped</summary>
           <ul>
             {report.skipped.slice(0, 200).map((s) => (
-              <li key={`${s.kind}:${s.id}`}>
-                {s.kind} {s.id}: {s.reason}
+              // A document's key is only unique within its owner.
+              <li key={`${s.kind}:${s.userId ?? ''}:${s.id}`}>
+                {s.kind} {s.id}
+                {s.userId ? ` (of ${s.userId})` : ''}: {s.reason}
               </li>
             ))}
             {report.skipped.length > 200 && <li>… and {report.skipped.length - 200} more</li>}

@@ -550,8 +550,24 @@ describe('bad input', () => {
       } as unknown as SchemaSnapshot),
     ).rejects.toMatchObject({ code: 'VALIDATION' });
 
+    const deep: Record<string, unknown> = {};
+    let at = deep;
+    for (let level = 0; level < 5_000; level++) at = at.next = {} as Record<string, unknown>;
+    await expect(
+      ctx.storage.saveChart({
+        id: 'deep',
+        name: 'n',
+        chartType: 'bar',
+        xAxis: 'x',
+        yAxis: [],
+        createdAt: new Date(),
+        deep,
+      }),
+    ).rejects.toMatchObject({ code: 'VALIDATION' });
+
     expect(await ctx.storage.getConnections()).toEqual([]);
     expect(await ctx.storage.getHistory()).toEqual([]);
     expect(await ctx.storage.getSchemaSnapshots()).toEqual([]);
+    expect(await ctx.storage.getSavedCharts()).toEqual([]);
   });
 });

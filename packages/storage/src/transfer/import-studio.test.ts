@@ -5,7 +5,6 @@ import {
 } from '@platform/schema/browser';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChangeEvent } from '../changes.ts';
-import { can } from '../permissions.ts';
 import type { PlatformStorage } from '../storage.ts';
 import { emptyDatabase, testStorage, useTestStorage } from '../test-support/shared-database.ts';
 import { takeConnectionSecrets } from '../vault/connection-secrets.ts';

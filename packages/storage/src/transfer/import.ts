@@ -12,7 +12,7 @@ import {
 import { and, eq, getTableName, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import { NotFoundError, translateDatabaseError } from '../errors.ts';
-import { type Action, type Actor, can } from '../permissions.ts';
+import { type Actor, can } from '../permissions.ts';
 import type { ChangedTable } from '../repositories/context.ts';
 import type { ListTable } from '../repositories/list-position.ts';
 import {
