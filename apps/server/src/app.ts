@@ -3,11 +3,13 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { registerAccountRoutes } from './accounts/routes.ts';
+import { reconcileUsernameKeys } from './accounts/username-keys.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
 import { sessionKeys } from './auth/session.ts';
 import { migrateServerDatabase, openPool } from './db/database.ts';
+import { databaseUnavailable } from './db/database-unavailable.ts';
 import { HttpError, sendError } from './http-errors.ts';
-import { MAX_SQL_BYTES, registerQueryRoutes } from './routes/query.ts';
+import { MAX_SQL_BYTES, type QueryEndpointOptions, registerQueryRoutes } from './routes/query.ts';
 import { isApi, registerSecurity } from './security.ts';
 import { hasIndex, isSpaRoute, registerStaticFiles } from './static-files.ts';
 import {
@@ -18,6 +20,7 @@ import {
   type SyncOptions,
 } from './sync/context.ts';
 import { registerSyncRoutes } from './sync/routes.ts';
+import type { TrustProxy } from './trust-proxy.ts';
 
 export type { SyncOptions } from './sync/context.ts';
 
@@ -33,6 +36,18 @@ export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** Sync mode: accounts, the push endpoint and the shape proxy. Absent: browser-only. */
   sync?: SyncOptions;
+  /**
+   * Which peers may name the client in `X-Forwarded-For` (`TRUST_PROXY`, `trust-proxy.ts`):
+   * the login limits count per client address. Default: none, the socket's peer is the client.
+   */
+  trustProxy?: TrustProxy;
+  /**
+   * The address the server listens on (`HOST`; default 127.0.0.1). Off loopback, the query
+   * endpoints need a session, so they need sync mode.
+   */
+  host?: string;
+  /** The query endpoints' connection targets and rate limits (`QUERY_TARGETS`, …). */
+  query?: QueryEndpointOptions;
 }
 
 export const DEFAULT_WEB_ROOT = resolve(import.meta.dirname, '../../web/dist');
@@ -43,7 +58,11 @@ const BODY_LIMIT = MAX_SQL_BYTES + 64 * 1024;
 /** The studio server, ready for `listen()` or `inject()`. */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const webRoot = resolve(options.webRoot ?? DEFAULT_WEB_ROOT);
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: options.trustProxy ?? false,
+  });
 
   app.setNotFoundHandler((request, reply) => {
     const method = request.method;
@@ -89,6 +108,21 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       request.log.warn({ err: error }, 'request cut short by shutdown');
       return sendError(reply, 503, { error: { kind: 'unavailable', message: 'shutting down' } });
     }
+    // The platform database lost, restarting or silent: an outage to retry, not a server fault.
+    const unavailable = databaseUnavailable(error);
+    if (unavailable) {
+      request.log.warn(
+        { reason: unavailable.error.reason, cause: unavailable.cause },
+        'platform database unavailable',
+      );
+      return sendError(reply, 503, {
+        error: {
+          kind: 'unavailable',
+          message: unavailable.error.message,
+          reason: unavailable.error.reason,
+        },
+      });
+    }
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
       return sendError(reply, 500, { error: { kind: 'internal', message: 'internal error' } });
@@ -113,7 +147,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         `Too many attempts: try again in ${Math.ceil(context.ttl / 1000)} s.`,
       ),
   });
-  registerQueryRoutes(app);
+  registerQueryRoutes(app, {
+    sync,
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.query ? { options: options.query } : {}),
+  });
   registerAuthRoutes(app, sync);
   registerAccountRoutes(app, sync);
   registerSyncRoutes(app, sync);
@@ -129,9 +167,19 @@ async function openSync(
   if (options.jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
     throw new Error(`JWT_SECRET must be at least ${MIN_JWT_SECRET_LENGTH} characters`);
   }
-  const pool = openPool(options.databaseUrl);
+  const pool = openPool(options.databaseUrl, {
+    onIdleError: (error) =>
+      app.log.warn({ err: error }, 'an idle platform-database connection was lost'),
+  });
   try {
     if (options.migrate ?? true) await migrateServerDatabase(pool);
+    // Accounts written before usernames had canonical keys, or by hand, get theirs now.
+    for (const account of await reconcileUsernameKeys(pool)) {
+      app.log.warn(
+        { account: account.id, heldBy: account.heldBy },
+        'an account shares its username with an older one under the canonical rule; it cannot log in until an admin renames it',
+      );
+    }
   } catch (error) {
     await pool.end();
     throw error;

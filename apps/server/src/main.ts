@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { buildServer, DEFAULT_WEB_ROOT, type SyncOptions } from './app.ts';
+import { DEFAULT_QUERY_RATE_LIMIT, type QueryEndpointOptions } from './query/query-access.ts';
 import { hasIndex } from './static-files.ts';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -16,6 +18,14 @@ const list = (value: string | undefined) =>
 
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   console.error(`PORT must be a port number, not ${JSON.stringify(process.env.PORT)}`);
+  process.exit(1);
+}
+
+let trustProxy: TrustProxy;
+try {
+  trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+} catch (error) {
+  console.error((error as Error).message);
   process.exit(1);
 }
 
@@ -43,12 +53,37 @@ function syncOptions(): SyncOptions | undefined {
   };
 }
 
+/** Where the query endpoints may connect, and how often (attempts per minute). */
+function queryOptions(): QueryEndpointOptions {
+  const perMinute = (name: string, fallback: number): number => {
+    const value = Number(process.env[name] || fallback);
+    if (!Number.isInteger(value) || value < 1) {
+      console.error(
+        `${name} must be a whole number of attempts per minute, not ${process.env[name]}`,
+      );
+      process.exit(1);
+    }
+    return value;
+  };
+  return {
+    targets: list(process.env.QUERY_TARGETS),
+    rateLimit: {
+      perSession: perMinute('QUERY_LIMIT_PER_SESSION', DEFAULT_QUERY_RATE_LIMIT.perSession),
+      perAddress: perMinute('QUERY_LIMIT_PER_ADDRESS', DEFAULT_QUERY_RATE_LIMIT.perAddress),
+      windowMs: 60_000,
+    },
+  };
+}
+
 const sync = syncOptions();
 const app = await buildServer({
   port,
   webRoot,
   allowedOrigins: list(process.env.ALLOWED_ORIGINS),
   allowedHosts: list(process.env.ALLOWED_HOSTS),
+  trustProxy,
+  host,
+  query: queryOptions(),
   logger: { level: process.env.LOG_LEVEL || 'info' },
   ...(sync ? { sync } : {}),
 });
@@ -64,6 +99,12 @@ if (!hasIndex(webRoot)) {
 if (!LOOPBACK.has(host) && !process.env.ALLOWED_ORIGINS) {
   app.log.warn(
     `listening on ${host}, but only loopback Host/Origin values are accepted: set ALLOWED_ORIGINS`,
+  );
+}
+
+if (!LOOPBACK.has(host) && !sync) {
+  app.log.warn(
+    `listening on ${host} without DATABASE_URL: no accounts, so /api/query and /api/connections/test answer 503`,
   );
 }
 

@@ -9,14 +9,42 @@ export function testServer(options: Partial<ServerOptions> = {}): Promise<Fastif
   return buildServer({ port: PORT, webRoot: '/nonexistent/web-root', ...options });
 }
 
-/** A POST as the studio's own page sends it. */
-export function postJson(app: FastifyInstance, url: string, body: unknown) {
+/** A POST as the studio's own page sends it, with a session cookie and a client address if given. */
+export function postJson(
+  app: FastifyInstance,
+  url: string,
+  body: unknown,
+  options: { cookie?: string; remoteAddress?: string } = {},
+) {
   return app.inject({
     method: 'POST',
     url,
-    headers: { host: `127.0.0.1:${PORT}`, origin: ORIGIN, 'content-type': 'application/json' },
+    headers: {
+      host: `127.0.0.1:${PORT}`,
+      origin: ORIGIN,
+      'content-type': 'application/json',
+      ...(options.cookie ? { cookie: options.cookie } : {}),
+    },
+    ...(options.remoteAddress ? { remoteAddress: options.remoteAddress } : {}),
     payload: JSON.stringify(body),
   });
+}
+
+/**
+ * A test server in sync mode on `platformUrl`, or browser-only when it is null; pushed onto
+ * `servers` so the spec's `afterAll` closes it.
+ */
+export async function modeServer(
+  servers: FastifyInstance[],
+  platformUrl: string | null,
+  options: Partial<ServerOptions> = {},
+): Promise<FastifyInstance> {
+  const app = await testServer({
+    ...options,
+    ...(platformUrl ? { sync: { databaseUrl: platformUrl, jwtSecret: TEST_JWT_SECRET } } : {}),
+  });
+  servers.push(app);
+  return app;
 }
 
 export interface SyncTestServer {

@@ -9,7 +9,8 @@ import {
   TARGETS,
 } from './targets.ts';
 
-const FORBIDDEN_IN_BROWSER = /platform_user_passwords|hashed_password/i;
+const FORBIDDEN_IN_BROWSER =
+  /platform_user_passwords|hashed_password|platform_sessions|platform_username_keys/i;
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
@@ -52,7 +53,7 @@ export function checkMigrations(): string[] {
   for (const file of listFiles(browserFolder)) {
     if (!file.endsWith('.sql') && !file.endsWith('.json')) continue;
     if (FORBIDDEN_IN_BROWSER.test(readFileSync(join(browserFolder, file), 'utf8'))) {
-      problems.push(`browser: drizzle/browser/${file} mentions the password table`);
+      problems.push(`browser: drizzle/browser/${file} mentions a server-only table`);
     }
   }
 

@@ -3,7 +3,9 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
-const PASSWORD_TABLE = /platform_user_passwords|hashed_password/;
+// The password table, and the server's session and username-key tables.
+const SERVER_ONLY_TABLES =
+  /platform_user_passwords|hashed_password|platform_sessions|platform_username_keys/;
 
 /** Bundles `source` for production as a browser app would, resolving through package exports. */
 async function bundle(source: string): Promise<string> {
@@ -20,7 +22,7 @@ async function bundle(source: string): Promise<string> {
 }
 
 describe('the browser entry point', () => {
-  it('bundles for production without the password table or its columns', async () => {
+  it('bundles for production without the password, session or username-key tables', async () => {
     const output = await bundle(`
       import * as schema from '@platform/schema/browser';
       import { browserMigrations } from '@platform/schema/browser-migrations';
@@ -29,15 +31,21 @@ describe('the browser entry point', () => {
 
     expect(output).toContain('query_logs');
     expect(output).toContain('CREATE TABLE');
-    expect(output).not.toMatch(PASSWORD_TABLE);
+    expect(output).not.toMatch(SERVER_ONLY_TABLES);
   });
 
-  it('is the only thing keeping it out: the server entry does carry the table', async () => {
+  it('is the only thing keeping them out: the server entry does carry them', async () => {
     const output = await bundle(`
       import * as schema from '@platform/schema/server';
       globalThis.keep = schema;
     `);
 
-    expect(output).toMatch(PASSWORD_TABLE);
+    for (const table of [
+      'platform_user_passwords',
+      'platform_sessions',
+      'platform_username_keys',
+    ]) {
+      expect(output).toContain(table);
+    }
   });
 });

@@ -12,6 +12,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { drizzleKit, migrationsOut } from '../scripts/targets.ts';
 
 const SERVER_FOLDER = migrationsOut('server');
+/** The server's own tables and secret columns, which no browser migration may name. */
+const SERVER_ONLY =
+  /platform_user_passwords|hashed_password|platform_sessions|platform_username_keys/;
 const BROWSER_FOLDER = migrationsOut('browser');
 
 interface Journal {
@@ -81,7 +84,9 @@ describe('server migrations (pnpm db:migrate) on real PostgreSQL', () => {
       );
       expect(tables.rows.map((row) => row.table_name)).toEqual([
         'connections',
+        'platform_sessions',
         'platform_user_passwords',
+        'platform_username_keys',
         'platform_users',
         'query_logs',
         'saved_queries',
@@ -166,14 +171,14 @@ describe('browser and server schemas', () => {
     await browser.close();
   });
 
-  it('never mention the password table in the browser migrations', () => {
+  it('never mention the server-only tables in the browser migrations', () => {
     const browserJournal = JSON.parse(
       readFileSync(join(BROWSER_FOLDER, 'meta/_journal.json'), 'utf8'),
     ) as Journal;
     expect(browserJournal.entries.length).toBeGreaterThan(0);
     for (const entry of browserJournal.entries) {
       const sql = readFileSync(join(BROWSER_FOLDER, `${entry.tag}.sql`), 'utf8');
-      expect(sql).not.toMatch(/platform_user_passwords|hashed_password/);
+      expect(sql).not.toMatch(SERVER_ONLY);
     }
   });
 
@@ -190,6 +195,8 @@ describe('browser and server schemas', () => {
 
     const {
       platform_user_passwords: passwords,
+      platform_sessions: sessions,
+      platform_username_keys: usernameKeys,
       sync_mutations: mutations,
       ...serverTables
     } = fromServer.tables;
@@ -212,6 +219,17 @@ describe('browser and server schemas', () => {
       'user_id',
       'result',
       'applied_at',
+    ]);
+    expect(sessions?.columns.map((column) => column.column)).toEqual([
+      'id',
+      'user_id',
+      'created_at',
+      'expires_at',
+      'revoked_at',
+    ]);
+    expect(usernameKeys?.columns.map((column) => column.column)).toEqual([
+      'user_id',
+      'username_key',
     ]);
     expect([config, outbox, shapes, clock].every(Boolean)).toBe(true);
     expect(Object.keys(browserTables).sort()).toEqual(Object.keys(serverTables).sort());

@@ -5,8 +5,12 @@ import type { HybridClock } from '@platform/sync/protocol';
 import type pg from 'pg';
 import { z } from 'zod';
 import { hashPassword, PASSWORD_LIMITS } from '../auth/passwords.ts';
+import { revokeSessions } from '../auth/session-store.ts';
 import type { Queryable } from '../db/database.ts';
 import { HttpError } from '../http-errors.ts';
+import { lockAccounts } from './lock.ts';
+import { canonicalUsername, usernameInput } from './username.ts';
+import { assertUsernameFree, claimUsername } from './username-keys.ts';
 
 /** An account as every endpoint shows it: never a password hash, nor whether one exists. */
 export interface Account {
@@ -23,14 +27,9 @@ export const passwordInput = z
   .min(PASSWORD_LIMITS.min, `must be at least ${PASSWORD_LIMITS.min} characters`)
   .max(PASSWORD_LIMITS.max, `must be at most ${PASSWORD_LIMITS.max} characters`);
 
-const usernameInput = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(LIMITS.username, `must be at most ${LIMITS.username} characters`)
-  .regex(/^[^\s@][^\s]*$/u, 'must not contain spaces or start with @');
-
-const emailInput = z.email('must be an email address').max(LIMITS.email).nullish();
+/** An account's email, by the same rule whether an admin or the account itself sets it. */
+export const emailValue = z.email('must be an email address').max(LIMITS.email);
+const emailInput = emailValue.nullish();
 
 export const newAccountInput = z.strictObject({
   username: usernameInput,
@@ -50,20 +49,21 @@ export const accountPatchInput = z
 const SELECT = `id, username, email, platform_role as role,
   to_json(created_at)#>>'{}' as "createdAt", to_json(updated_at)#>>'{}' as "updatedAt"`;
 
-// Serialises account creation and role changes, so "the last admin" is decided by one writer.
-const ACCOUNTS_LOCK = 8_150_302;
+const UNIQUE_VIOLATION = '23505';
 
-async function lockAccounts(client: pg.ClientBase) {
-  await client.query('select pg_advisory_xact_lock($1)', [ACCOUNTS_LOCK]);
-}
-
-async function assertUsernameFree(client: pg.ClientBase, username: string, except: string | null) {
-  const { rows } = await client.query(
-    `select 1 from platform_users
-      where lower(username) = lower($1) and deleted_at is null and id is distinct from $2`,
-    [username, except],
-  );
-  if (rows.length > 0) throw new HttpError(409, 'conflict', `The username "${username}" is taken.`);
+/**
+ * Runs a write to `platform_users`. Its own `lower(username)` index (shared with the browser's
+ * schema) may still refuse a name the canonical rule allows, under some database locale: a 409.
+ */
+async function writeUser<T>(username: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+      throw new HttpError(409, 'conflict', `The username "${username}" is taken.`);
+    }
+    throw error;
+  }
 }
 
 async function assertAnotherAdmin(client: pg.ClientBase, id: string, verb: string) {
@@ -89,12 +89,15 @@ async function insertAccount(
 ): Promise<Account> {
   await assertUsernameFree(client, input.username, null);
   const hashed = await hashPassword(input.password);
-  const { rows } = await client.query<Account>(
-    `insert into platform_users (id, username, email, platform_role, hlc)
-     values ($1, $2, $3, $4, $5) returning ${SELECT}`,
-    [randomUUID(), input.username, input.email ?? null, input.role, clock.next()],
+  const { rows } = await writeUser(input.username, () =>
+    client.query<Account>(
+      `insert into platform_users (id, username, email, platform_role, hlc)
+       values ($1, $2, $3, $4, $5) returning ${SELECT}`,
+      [randomUUID(), input.username, input.email ?? null, input.role, clock.next()],
+    ),
   );
   const account = rows[0] as Account;
+  await claimUsername(client, account.id, account.username);
   await client.query(
     'insert into platform_user_passwords (user_id, hashed_password) values ($1, $2)',
     [account.id, hashed],
@@ -147,17 +150,40 @@ export async function getAccount(client: Queryable, id: string): Promise<Account
   return rows[0] ?? null;
 }
 
-/** What login needs: the hash and the password version, by username in any case. */
-export async function findCredentials(pool: pg.Pool, username: string) {
-  const { rows } = await pool.query<{ id: string; hash: string; pwv: string }>(
-    `select u.id, p.hashed_password as hash,
-            (extract(epoch from p.password_updated_at) * 1000)::bigint::text as pwv
-       from platform_users u join platform_user_passwords p on p.user_id = u.id
-      where lower(u.username) = lower($1) and u.deleted_at is null`,
-    [username],
+export interface Credentials {
+  id: string;
+  hash: string;
+  passwordVersion: number;
+}
+
+const CREDENTIALS = `select u.id, p.hashed_password as hash,
+    (extract(epoch from p.password_updated_at) * 1000)::bigint::text as pwv
+  from platform_users u join platform_user_passwords p on p.user_id = u.id`;
+
+async function credentials(
+  client: Queryable,
+  where: string,
+  value: string,
+): Promise<Credentials | null> {
+  const { rows } = await client.query<{ id: string; hash: string; pwv: string }>(
+    `${CREDENTIALS} where ${where} and u.deleted_at is null`,
+    [value],
   );
   const row = rows[0];
   return row ? { id: row.id, hash: row.hash, passwordVersion: Number(row.pwv) } : null;
+}
+
+/** What login needs: the hash and the password version, by the canonical username. */
+export function findCredentials(client: Queryable, username: string): Promise<Credentials | null> {
+  return credentials(
+    client,
+    'u.id = (select user_id from platform_username_keys where username_key = $1)',
+    canonicalUsername(username),
+  );
+}
+
+export function findCredentialsById(client: Queryable, id: string): Promise<Credentials | null> {
+  return credentials(client, 'u.id = $1', id);
 }
 
 export async function updateAccount(
@@ -172,34 +198,44 @@ export async function updateAccount(
   if (patch.role !== undefined && patch.role !== 'admin' && current.role === 'admin') {
     await assertAnotherAdmin(client, id, 'demote');
   }
-  if (patch.username !== undefined) await assertUsernameFree(client, patch.username, id);
+  if (patch.username !== undefined) {
+    await assertUsernameFree(client, patch.username, id);
+    await claimUsername(client, id, patch.username);
+  }
   // A server-side write: stamped with the server's clock so devices take it by the same rule.
-  const { rows } = await client.query<Account>(
-    `update platform_users
-        set username = coalesce($2, username),
-            email = case when $3::boolean then $4 else email end,
-            platform_role = coalesce($5, platform_role),
-            updated_at = now(), hlc = $6
-      where id = $1 returning ${SELECT}`,
-    [
-      id,
-      patch.username ?? null,
-      patch.email !== undefined,
-      patch.email ?? null,
-      patch.role ?? null,
-      clock.next(),
-    ],
+  const { rows } = await writeUser(patch.username ?? current.username, () =>
+    client.query<Account>(
+      `update platform_users
+          set username = coalesce($2, username),
+              email = case when $3::boolean then $4 else email end,
+              platform_role = coalesce($5, platform_role),
+              updated_at = now(), hlc = $6
+        where id = $1 returning ${SELECT}`,
+      [
+        id,
+        patch.username ?? null,
+        patch.email !== undefined,
+        patch.email ?? null,
+        patch.role ?? null,
+        clock.next(),
+      ],
+    ),
   );
   return rows[0] as Account;
 }
 
-/** Sets a new password; every session issued before it ends. Returns the new password version. */
+/**
+ * Sets a new password and ends every session of the account but `keepSession` (the one that
+ * changed it, if any). Returns the new password version.
+ */
 export async function setAccountPassword(
   client: pg.ClientBase,
   id: string,
   password: string,
+  keepSession: string | null = null,
 ): Promise<number> {
   const hashed = await hashPassword(password);
+  await revokeSessions(client, id, keepSession);
   const { rows } = await client.query<{ pwv: string }>(
     `insert into platform_user_passwords (user_id, hashed_password, password_updated_at)
      values ($1, $2, now())

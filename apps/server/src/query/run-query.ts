@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { splitStatements } from '@platform/sql-text';
 import pg from 'pg';
 import { type ColumnType, columnType } from './column-types.ts';
-import { type ConnectionSettings, openConnection } from './connection.ts';
+import { type ConnectionSettings, type Dialer, openConnection } from './connection.ts';
 import { QueryFailedError, type Secrets, sqlFailure } from './errors.ts';
 import { createTypeParsers, type JsonValue, toJsonValue } from './json-values.ts';
+import { type ReadOnlyStatement, readOnlyStatements } from './read-only-sql.ts';
 
 export interface ColumnInfo {
   name: string;
@@ -25,6 +25,8 @@ export interface ResultSet {
 
 export interface QueryResponse {
   results: ResultSet[];
+  /** The run was read-only: asked for, or because the session is a viewer's. */
+  readOnly: boolean;
   /** Time spent running the SQL, connecting excluded. */
   durationMs: number;
 }
@@ -32,7 +34,10 @@ export interface QueryResponse {
 export interface RunQueryOptions {
   connection: ConnectionSettings;
   sql: string;
-  /** Run inside `BEGIN READ ONLY … ROLLBACK`; a statement that ends that transaction fails. */
+  /**
+   * Only statements that cannot write or act (`read-only-sql.ts`), inside
+   * `BEGIN READ ONLY … ROLLBACK`.
+   */
   readOnly?: boolean;
   /** Rows kept across all result sets together; the rest are read from the socket and dropped. */
   maxRows: number;
@@ -43,27 +48,36 @@ export interface RunQueryOptions {
  * Runs user SQL on a fresh connection and returns every result set, JSON-safe. Throws
  * QueryFailedError: kind `sql` for errors Postgres reports, kind `connection` otherwise.
  */
-export async function runQuery(options: RunQueryOptions): Promise<QueryResponse> {
-  const connection = await openConnection(options.connection, {
+export async function runQuery(options: RunQueryOptions, dialer: Dialer): Promise<QueryResponse> {
+  // Before connecting: a refused statement costs the target nothing, not even a login.
+  const statements = options.readOnly ? await readOnlyStatements(options.sql) : null;
+  const connection = await openConnection(options.connection, dialer, {
     statementTimeoutMs: options.timeoutMs,
   });
   const { client, secrets } = connection;
   try {
     const started = performance.now();
     const budget = { remaining: options.maxRows };
-    const results = options.readOnly
-      ? await runReadOnly(client, options.sql, budget, secrets)
+    const results = statements
+      ? await runReadOnly(client, options.sql, statements, budget, secrets)
       : await execute(client, options.sql, budget, false).catch((error: unknown) => {
           throw new QueryFailedError(sqlFailure(error, secrets));
         });
-    return { results, durationMs: Math.round((performance.now() - started) * 1000) / 1000 };
+    return {
+      results,
+      readOnly: statements !== null,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    };
   } finally {
     await connection.close();
   }
 }
 
-export async function testConnection(settings: ConnectionSettings): Promise<string> {
-  const connection = await openConnection(settings);
+export async function testConnection(
+  settings: ConnectionSettings,
+  dialer: Dialer,
+): Promise<string> {
+  const connection = await openConnection(settings, dialer);
   try {
     const { rows } = await connection.client.query<{ server_version: string }>(
       'show server_version',
@@ -79,23 +93,29 @@ export async function testConnection(settings: ConnectionSettings): Promise<stri
 const GUARD = 'platform.read_only_guard';
 
 /**
- * A multi-statement simple query could `COMMIT` the read-only transaction and write in the
- * next statement. So each statement goes alone through the extended protocol (which refuses
- * a second command in one message), and a transaction-local marker, set with a random value
- * the SQL cannot know, must still be there after each one: if it is gone, the transaction was
- * ended and nothing more runs.
+ * The statements the parser checked, exactly as it delimited them, each alone through the
+ * extended protocol (which refuses a second command in one message), with
+ * `standard_conforming_strings` on, the lexing the parser assumed: a role or database set to
+ * `off` could otherwise make the server read a string the parser saw as a string as code.
+ * Transaction control is refused before this; as a second line, a transaction-local marker, set
+ * with a random value the SQL cannot know, must still be there after each statement: if it is
+ * gone, the transaction was ended and nothing more runs.
  */
 async function runReadOnly(
   client: pg.Client,
   sql: string,
+  statements: ReadOnlyStatement[],
   budget: RowBudget,
   secrets: Secrets,
 ): Promise<ResultSet[]> {
   const token = randomBytes(16).toString('hex');
-  await client.query(`begin read only; select set_config('${GUARD}', '${token}', true)`);
+  await client.query(
+    `begin read only; select set_config('${GUARD}', '${token}', true), ` +
+      `set_config('standard_conforming_strings', 'on', true)`,
+  );
   const results: ResultSet[] = [];
   try {
-    for (const statement of splitStatements(sql)) {
+    for (const statement of statements) {
       try {
         results.push(...(await execute(client, statement.text, budget, true)));
       } catch (error) {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { HybridClock } from '@platform/sync/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
+import type { LoginLimiter, LoginLimitOptions } from '../auth/login-limiter.ts';
 import {
   readSession,
   SESSION_COOKIE,
@@ -25,8 +26,12 @@ export interface SyncOptions {
   sessionTtlSeconds?: number;
   /** Mark the session cookie `Secure` (behind HTTPS). */
   secureCookies?: boolean;
-  /** Login attempts allowed per address and username within the window (default 10 per 15 min). */
-  loginRateLimit?: { max: number; windowMs: number };
+  /**
+   * Login limits (`auth/login-limiter.ts`): `max` failures per address within `windowMs` block
+   * the address (default 20 per 15 min); failures per username only slow its next attempts.
+   * Or a limiter to share (between servers of one process) or to inspect.
+   */
+  loginRateLimit?: LoginLimitOptions | LoginLimiter;
   /** Apply `drizzle/server` when the server starts (default true). */
   migrate?: boolean;
 }

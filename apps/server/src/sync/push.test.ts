@@ -1,11 +1,17 @@
 // The write path's arbiter: POST /api/sync/push on a real PostgreSQL.
 import { encodeText, studioDocumentId, TEXT_MARKER } from '@platform/schema/server';
 import { LIMITS } from '@platform/storage/limits';
-import { encodeHlc, type MutationResult } from '@platform/sync/protocol';
+import { encodeHlc, type MutationResult, rowJson } from '@platform/sync/protocol';
 import { createDatabase, type TestDatabase } from '@platform/testing/postgres';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { type SyncTestServer, sessionCookie, syncTestServer } from '../test-support.ts';
+import {
+  ORIGIN,
+  PORT,
+  type SyncTestServer,
+  sessionCookie,
+  syncTestServer,
+} from '../test-support.ts';
 
 let database: TestDatabase;
 let sql: pg.Pool;
@@ -313,14 +319,16 @@ describe('POST /api/sync/push', () => {
     const prefs = await push(bob, [
       upsert('platform_users', profile({ preferences: { theme: 'dark' } }, Date.now())),
     ]);
+    // Pushed by a device that has the preference: the refusal keeps it.
+    const dark = { preferences: { theme: 'dark' } };
     const promote = await push(bob, [
-      upsert('platform_users', profile({ platform_role: 'admin' }, Date.now() + 1)),
+      upsert('platform_users', profile({ ...dark, platform_role: 'admin' }, Date.now() + 1)),
     ]);
     const leave = await push(bob, [
-      upsert('platform_users', profile({ deleted_at: new Date().toISOString() }, Date.now() + 2)),
-    ]);
-    const taken = await push(bob, [
-      upsert('platform_users', profile({ username: 'ADA' }, Date.now() + 3)),
+      upsert(
+        'platform_users',
+        profile({ ...dark, deleted_at: new Date().toISOString() }, Date.now() + 2),
+      ),
     ]);
     const other = await push(bob, [
       upsert('platform_users', { ...profile({}, Date.now() + 4), id: ada.id }),
@@ -332,11 +340,7 @@ describe('POST /api/sync/push', () => {
       platform_role: 'user',
       preferences: { theme: 'dark' },
     });
-    expect(leave.results[0]?.status).toBe('forbidden');
-    expect(taken.results[0]).toMatchObject({
-      status: 'invalid',
-      reason: 'the username "ADA" is taken',
-    });
+    expect(leave.results[0]).toMatchObject({ status: 'forbidden', current: { deleted_at: null } });
     expect(other.results[0]?.status).toBe('conflict');
     const after = await sql.query(
       'select platform_role, preferences, deleted_at from platform_users where id = $1',
@@ -347,6 +351,222 @@ describe('POST /api/sync/push', () => {
       preferences: { theme: 'dark' },
       deleted_at: null,
     });
+  });
+
+  it("keeps an account's username, email and creation time the server's, and tells nothing of other accounts", async () => {
+    const { rows } = await sql.query(
+      `select ${rowJson('platform_users', 'u')} as row from platform_users u where id = $1`,
+      [bob.id],
+    );
+    const me = rows[0].row;
+    let at = Date.now();
+    const profile = (fields: Record<string, unknown>) => ({ ...me, ...fields, hlc: stamp(++at) });
+
+    // A rename pushed with a preference changed at the same time: the preference is kept.
+    const padded = await push(bob, [
+      upsert('platform_users', profile({ username: 'bob ', preferences: { theme: 'light' } })),
+    ]);
+    const taken = await push(bob, [upsert('platform_users', profile({ username: 'ADA' }))]);
+    const free = await push(bob, [upsert('platform_users', profile({ username: 'nobody-yet' }))]);
+    const email = await push(bob, [
+      upsert('platform_users', profile({ email: 'bob@attacker.example' })),
+    ]);
+    // A creation time is kept as stored, silently: a browser profile linked to the account
+    // carries its own, and the rest of its row is the user's.
+    const born = await push(bob, [
+      upsert(
+        'platform_users',
+        profile({ created_at: '2001-01-01T00:00:00Z', preferences: { theme: 'dark' } }),
+      ),
+    ]);
+
+    for (const [answer, reason] of [
+      [padded, /usernames are changed by an admin/],
+      [taken, /usernames are changed by an admin/],
+      [free, /usernames are changed by an admin/],
+      [email, /email is changed in the account settings/],
+    ] as const) {
+      expect(answer.status).toBe(200);
+      // Refused with the row as the server keeps it, which the device takes (and reports).
+      expect(answer.results[0]).toMatchObject({
+        status: 'forbidden',
+        reason: expect.stringMatching(reason),
+        current: { id: bob.id, username: 'bob', email: null, created_at: me.created_at },
+      });
+    }
+    expect(padded.results[0]?.current).toMatchObject({ preferences: { theme: 'light' } });
+    // Whether a name is taken changes nothing in the answer (but for its own ids and stamps).
+    const answerOf = (r: MutationResult | undefined) => ({
+      ...r,
+      id: '',
+      current: { ...r?.current, hlc: '' },
+    });
+    expect(answerOf(taken.results[0])).toEqual(answerOf(free.results[0]));
+    expect(JSON.stringify(taken.body)).not.toContain('ADA');
+    expect(born.results[0]?.status).toBe('applied');
+
+    const after = await sql.query(
+      `select username, email, created_at = $2::timestamptz as born_same, preferences
+         from platform_users where id = $1`,
+      [bob.id, me.created_at],
+    );
+    expect(after.rows[0]).toEqual({
+      username: 'bob',
+      email: null,
+      born_same: true,
+      preferences: { theme: 'dark' },
+    });
+    // Still the account it was: bob logs in as bob.
+    await expect(server.login('bob', 'bob password 1')).resolves.toContain('platform_session=');
+  });
+
+  it("keeps a stored row's creation time, and takes the rest of the write", async () => {
+    const created = '2026-11-30T12:00:00.000Z';
+    await push(bob, [
+      upsert('saved_queries', savedQuery(bob.id, 'q1', stamp(T0 + 10), { created_at: created })),
+    ]);
+    const rewritten = await push(bob, [
+      upsert(
+        'saved_queries',
+        savedQuery(bob.id, 'q1', stamp(T0 + 20), {
+          created_at: '1999-12-31T23:59:59Z',
+          name: 'Renamed',
+        }),
+      ),
+    ]);
+
+    expect(rewritten.results[0]).toMatchObject({ status: 'applied', hlc: stamp(T0 + 20) });
+    const { rows } = await sql.query(
+      `select name, created_at = $2::timestamptz as born_same from saved_queries where id = $1`,
+      ['q1', created],
+    );
+    expect(rows).toEqual([{ name: 'Renamed', born_same: true }]);
+    // A row the server never had takes the device's creation time.
+    await push(bob, [
+      upsert('saved_queries', savedQuery(bob.id, 'q2', stamp(T0 + 30), { created_at: created })),
+    ]);
+    const fresh = await sql.query(
+      `select created_at = $1::timestamptz as same from saved_queries where id = 'q2'`,
+      [created],
+    );
+    expect(fresh.rows).toEqual([{ same: true }]);
+  });
+
+  it('answers values Postgres would refuse invalid, naming the column, and applies the rest', async () => {
+    const deep = `${'['.repeat(5_000)}${']'.repeat(5_000)}`;
+    const mutations = [
+      upsert(
+        'query_logs',
+        historyEntry(bob.id, 'h-feb30', stamp(T0), {
+          executed_at: '2026-02-30T10:00:00Z',
+        }),
+      ),
+      upsert(
+        'query_logs',
+        historyEntry(bob.id, 'h-zone', stamp(T0), {
+          executed_at: '2026-01-01T00:00:00+16:00',
+        }),
+      ),
+      upsert(
+        'saved_queries',
+        savedQuery(bob.id, 'q-leap', stamp(T0), {
+          created_at: '2026-02-29T00:00:00Z',
+        }),
+      ),
+      upsert('query_logs', historyEntry(bob.id, 'h-big', stamp(T0), { row_count: 2_147_483_648 })),
+      upsert('query_logs', historyEntry(bob.id, 'h-deep', stamp(T0), { extra: { deep: 'DEEP' } })),
+      upsert('saved_queries', savedQuery(bob.id, 'q-good', stamp(T0))),
+    ];
+    // Nested 5,000 deep: written as JSON text, as a client would send it.
+    const body = JSON.stringify({ mutations }).replace('"DEEP"', deep);
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/api/sync/push',
+      headers: {
+        host: `127.0.0.1:${PORT}`,
+        origin: ORIGIN,
+        'content-type': 'application/json',
+        cookie: bob.cookie,
+      },
+      payload: body,
+    });
+
+    expect(response.statusCode).toBe(200);
+    const results: MutationResult[] = response.json().results;
+    expect(results.map((r) => [r.id, r.status])).toEqual(
+      mutations.map((m, i) => [m.id, i === 3 || i === 5 ? 'applied' : 'invalid']),
+    );
+    expect(results[0]?.reason).toMatch(/^executed_at: must be an ISO 8601 timestamp/);
+    expect(results[1]?.reason).toMatch(/^executed_at: /);
+    expect(results[2]?.reason).toMatch(/^created_at: /);
+    expect(results[4]?.reason).toMatch(/^extra: must nest at most 1000 levels/);
+    const { rows } = await sql.query(
+      `select id, row_count from query_logs where user_id = $1 union all
+       select id, null from saved_queries where user_id = $1 order by id`,
+      [bob.id],
+    );
+    expect(rows).toEqual([
+      { id: 'h-big', row_count: '2147483648' },
+      { id: 'q-good', row_count: null },
+    ]);
+  });
+
+  it('answers a row the database itself refuses invalid, and writes the rest of its table', async () => {
+    // A rule the row schemas do not know: only Postgres can refuse this row.
+    await sql.query(
+      `alter table saved_queries add constraint spec_refused_name check (name <> 'Refused')`,
+    );
+    try {
+      const incompressible = Array.from({ length: 3_000 }, (_, i) =>
+        String.fromCodePoint(0x4e00 + ((i * 7919) % 20_000)),
+      ).join('');
+      const result = await push(bob, [
+        upsert('saved_queries', savedQuery(bob.id, 'q-before', stamp(T0))),
+        upsert('saved_queries', savedQuery(bob.id, 'q-refused', stamp(T0), { name: 'Refused' })),
+        // Too large for the tags' GIN index: a limit of Postgres, not of the row schemas.
+        upsert('saved_queries', savedQuery(bob.id, 'q-tag', stamp(T0), { tags: [incompressible] })),
+        upsert('saved_queries', savedQuery(bob.id, 'q-after', stamp(T0))),
+        upsert('query_logs', historyEntry(bob.id, 'h-other-table', stamp(T0))),
+      ]);
+
+      expect(result.status).toBe(200);
+      expect(result.results.map((r) => r.status)).toEqual([
+        'applied',
+        'invalid',
+        'invalid',
+        'applied',
+        'applied',
+      ]);
+      expect(result.results[1]?.reason).toMatch(
+        /^spec_refused_name: the database refused it \(23514/,
+      );
+      expect(result.results[2]?.reason).toMatch(/the database refused it \(54000/);
+      const { rows } = await sql.query(
+        `select id from saved_queries where user_id = $1 union all
+         select id from query_logs where user_id = $1 order by id`,
+        [bob.id],
+      );
+      expect(rows.map((r) => r.id)).toEqual(['h-other-table', 'q-after', 'q-before']);
+      // The refusals are answers like any other: recorded, and repeated to a retry.
+      const { rows: recorded } = await sql.query(
+        `select result->>'status' as status from sync_mutations where id = $1`,
+        [result.results[1]?.id],
+      );
+      expect(recorded).toEqual([{ status: 'invalid' }]);
+    } finally {
+      await sql.query('alter table saved_queries drop constraint spec_refused_name');
+    }
+  });
+
+  it('answers a mutation id given twice in one batch once, and the repeat invalid', async () => {
+    const first = upsert('saved_queries', savedQuery(bob.id, 'q1', stamp(T0)));
+    const again = { ...upsert('saved_queries', savedQuery(bob.id, 'q2', stamp(T0))), id: first.id };
+    const result = await push(bob, [first, again]);
+    expect(result.results).toEqual([
+      { id: first.id, status: 'applied', hlc: stamp(T0) },
+      { id: first.id, status: 'invalid', reason: 'this mutation id is in the batch twice' },
+    ]);
+    expect(await stored('q2')).toBeNull();
   });
 
   it('restamps a write from a clock running far ahead with the server’s time', async () => {

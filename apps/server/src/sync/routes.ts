@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { ELECTRIC_PROTOCOL_QUERY_PARAMS } from '@electric-sql/client';
 import {
   isSyncedTable,
   MAX_PUSH_BYTES,
@@ -16,8 +15,17 @@ import { HttpError, parseBody } from '../http-errors.ts';
 import { applyMutations } from './apply-mutations.ts';
 import { requireSession, type SyncContext } from './context.ts';
 
-/** Parameters that define a shape: the server sets them, a client that sends them is refused. */
-const SHAPE_DEFINING = ['where', 'columns'];
+/**
+ * The query parameters a shape request may carry, each forwarded as it is: what
+ * `@electric-sql/client` sends while following a shape by long polling (electric-api.yaml).
+ * An allow-list: everything else is refused (400), above all whatever chooses rows or columns
+ * (`where`, `params[n]`, `columns`, `replica`, `subset__*` snapshots): the server sets those.
+ * `table` is checked on its own; `log` must be `full` (whole rows, the snapshot first).
+ */
+const FORWARDED = new Set(['offset', 'handle', 'live', 'cursor', 'expired_handle', 'cache-buster']);
+
+/** A parameter's name as an answer quotes it: never more than a line of it. */
+const named = (key: string) => JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key);
 
 /** Electric's response headers the client needs (electric-api.yaml), passed through. */
 const PASSED_HEADERS = [
@@ -54,19 +62,23 @@ export function upstreamShapeUrl(
   if (!isSyncedTable(table)) {
     throw new HttpError(403, 'forbidden', `The table "${table}" is not available for sync.`);
   }
-  for (const key of query.keys()) {
-    if (SHAPE_DEFINING.includes(key) || key === 'params' || /^params\[/.test(key)) {
+  const upstream = new URL('/v1/shape', electricUrl);
+  for (const [key, value] of query) {
+    if (FORWARDED.has(key)) {
+      upstream.searchParams.set(key, value);
+    } else if (key === 'log') {
+      if (value !== 'full') {
+        throw new HttpError(400, 'request', `"log" must be "full": shapes are served whole.`);
+      }
+    } else if (key !== 'table') {
       throw new HttpError(
         400,
         'request',
-        `"${key}" is not accepted: the server decides which rows and columns a shape has.`,
+        `The parameter ${named(key)} is not accepted: the server decides which rows and columns a shape has, and takes only Electric's protocol parameters (${[...FORWARDED].join(', ')}, log).`,
       );
     }
   }
-  const upstream = new URL('/v1/shape', electricUrl);
-  for (const [key, value] of query) {
-    if (ELECTRIC_PROTOCOL_QUERY_PARAMS.includes(key)) upstream.searchParams.set(key, value);
-  }
+  upstream.searchParams.set('log', 'full');
   upstream.searchParams.set('table', table);
   upstream.searchParams.set('columns', SYNCED[table].columns.map((c) => `"${c}"`).join(','));
   // Whole rows on updates: the device applies each row with last-write-wins, never a fragment.

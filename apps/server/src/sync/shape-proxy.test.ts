@@ -1,7 +1,13 @@
 // The read path's gatekeeper: GET /api/sync/shape in front of Electric (here its test double,
 // on the same real PostgreSQL), driven by @electric-sql/client as the browser drives it.
 import type { AddressInfo } from 'node:net';
-import { isChangeMessage, type Message, type Row, ShapeStream } from '@electric-sql/client';
+import {
+  ELECTRIC_PROTOCOL_QUERY_PARAMS,
+  isChangeMessage,
+  type Message,
+  type Row,
+  ShapeStream,
+} from '@electric-sql/client';
 import { type ElectricDouble, startElectricDouble } from '@platform/testing/electric-double';
 import { createDatabase, type TestDatabase } from '@platform/testing/postgres';
 import type { FastifyInstance } from 'fastify';
@@ -218,6 +224,76 @@ describe('GET /api/sync/shape', () => {
     expect(noTable.status).toBe(400);
     // None of them reached Electric.
     expect(electric.requests.length).toBe(before);
+  });
+
+  it('refuses every client-side filter, snapshot or unknown parameter by name, and forwards none', async () => {
+    // Every subset snapshot parameter the client knows (requestSnapshot, fetchSnapshot), so one
+    // a newer client adds is covered too, and the shape-defining ones.
+    const subset = ELECTRIC_PROTOCOL_QUERY_PARAMS.filter((p) => p.startsWith('subset__'));
+    expect(subset).toEqual(expect.arrayContaining(['subset__where', 'subset__params']));
+    const refused: [string, string][] = [
+      ['where', 'true'],
+      ['columns', 'id'],
+      ['params', '1'],
+      ['params[1]', sessions.ada.id],
+      ['replica', 'default'],
+      ...subset.map((p): [string, string] => [p, p.endsWith('limit') ? '10' : 'true']),
+      ['subset__anything', 'true'],
+      ['live_sse', 'true'],
+      ['secret', 'guess'],
+      ['api_secret', 'guess'],
+      ['WHERE', 'true'],
+      ['tabl', 'saved_queries'],
+    ];
+    // Marks these requests, so a long poll of an earlier test ending meanwhile is not counted.
+    const marker = `refused-${Math.random()}`;
+    const reached = () =>
+      electric.requests.filter((r) => r.url.searchParams.get('cache-buster') === marker);
+
+    for (const [name, value] of refused) {
+      const query = new URLSearchParams({ table: 'saved_queries', offset: '-1' });
+      query.append('cache-buster', marker);
+      query.append(name, value);
+      const response = await fetch(`${base}/api/sync/shape?${query}`, {
+        headers: { cookie: sessions.bob.cookie },
+      });
+      const body = (await response.json()) as { error?: { kind: string; message: string } };
+      expect({ name, status: response.status, kind: body.error?.kind }).toEqual({
+        name,
+        status: 400,
+        kind: 'request',
+      });
+      expect(body.error?.message).toContain(`"${name}"`);
+    }
+    const changesOnly = await fetch(
+      `${base}/api/sync/shape?table=saved_queries&offset=-1&cache-buster=${marker}&log=changes_only`,
+      { headers: { cookie: sessions.bob.cookie } },
+    );
+    expect(changesOnly.status).toBe(400);
+    expect(reached()).toEqual([]);
+  });
+
+  it('forwards the protocol parameters a following client sends, with the server’s own shape', async () => {
+    const marker = `forwarded-${Math.random()}`;
+    const query = `table=saved_queries&offset=-1&log=full&cache-buster=${marker}&expired_handle=old-1`;
+    const response = await fetch(`${base}/api/sync/shape?${query}`, {
+      headers: { cookie: sessions.bob.cookie },
+    });
+    expect(response.status).toBe(200);
+    await response.text();
+    const reached = () =>
+      electric.requests.filter((r) => r.url.searchParams.get('cache-buster') === marker);
+    await expect.poll(() => reached().length, soon).toBe(1);
+    expect(Object.fromEntries(reached()[0]?.url.searchParams ?? [])).toMatchObject({
+      table: 'saved_queries',
+      offset: '-1',
+      log: 'full',
+      'cache-buster': marker,
+      expired_handle: 'old-1',
+      where: 'user_id = $1',
+      'params[1]': sessions.bob.id,
+      replica: 'full',
+    });
   });
 
   it('refuses requests without a valid session', async () => {

@@ -2,6 +2,7 @@ import type { UserRecord } from '@platform/storage';
 import { type FormEvent, useState } from 'react';
 import { describe } from '../storage/describe.ts';
 import { useStorage } from '../storage/StorageContext.tsx';
+import { useSync } from '../sync/SyncContext.tsx';
 import type { ProfileRow } from './useProfiles.ts';
 
 type PlatformRole = UserRecord['role'];
@@ -28,6 +29,14 @@ export interface ProfileFormProps {
  */
 export function ProfileForm({ profile, canManage, onDone }: ProfileFormProps) {
   const state = useStorage();
+  const sync = useSync();
+  // A profile that syncs is an account of the sync server, which owns its name, email and role
+  // (the push refuses changes to them): they are changed there, not here.
+  const managed =
+    profile !== undefined &&
+    state.phase === 'ready' &&
+    profile.id === state.user.id &&
+    sync.settings?.syncEnabled === true;
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [passwordChange, setPasswordChange] = useState<PasswordChange>(profile ? 'keep' : 'set');
@@ -56,11 +65,13 @@ export function ProfileForm({ profile, canManage, onDone }: ProfileFormProps) {
     const { storage } = state;
     try {
       const saved = profile
-        ? await storage.users.update(profile.id, {
-            username,
-            email,
-            ...(canManage ? { role } : {}),
-          })
+        ? managed
+          ? profile
+          : await storage.users.update(profile.id, {
+              username,
+              email,
+              ...(canManage ? { role } : {}),
+            })
         : await storage.users.create({ username, email, role });
       try {
         if (settingPassword) await storage.setProfilePassword(saved.id, password);
@@ -91,15 +102,26 @@ export function ProfileForm({ profile, canManage, onDone }: ProfileFormProps) {
             maxLength={100}
             defaultValue={profile?.username ?? ''}
             autoComplete="off"
+            readOnly={managed}
           />
         </label>
         <label>
           Email <span className="muted">(optional)</span>
-          <input name="email" type="email" defaultValue={profile?.email ?? ''} />
+          <input name="email" type="email" defaultValue={profile?.email ?? ''} readOnly={managed} />
         </label>
+        {managed && (
+          <p className="muted small" data-testid="profile-managed-by-server">
+            This profile syncs with the server: its name, email and role belong to the server
+            account. An admin changes them on the Sync page.
+          </p>
+        )}
         <label>
           Role
-          <select name="role" defaultValue={profile?.role ?? 'user'} disabled={!canManage}>
+          <select
+            name="role"
+            defaultValue={profile?.role ?? 'user'}
+            disabled={!canManage || managed}
+          >
             {ROLES.map((r) => (
               <option key={r.value} value={r.value}>
                 {r.label}

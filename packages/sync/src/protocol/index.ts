@@ -25,7 +25,7 @@ export {
   type SyncServerStatus,
 } from './messages.ts';
 export { type RowsSource, rowJson, rowsSource } from './row-sql.ts';
-export { hlcValue, ROW_SCHEMAS, type SyncedRow } from './rows.ts';
+export { hlcValue, ROW_SCHEMAS, type SyncedRow, timestampMicros } from './rows.ts';
 export {
   isSyncedTable,
   mayWrite,

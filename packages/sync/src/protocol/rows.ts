@@ -97,14 +97,51 @@ const userText = (max: number, min = 0) =>
  * Only the offset forms Postgres and `Date.parse` read alike: ISO 8601 as `json_build_object`,
  * `toISOString` and Electric write it, with its zone.
  */
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)$/;
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(?:Z|([+-])(\d{2})(?::?(\d{2}))?)$/;
+
+/** Postgres refuses a zone displacement of 16 hours or more (`22009`). */
+const MAX_OFFSET_HOURS = 15;
+
+const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+
+/**
+ * The instant a pushed timestamp names, in microseconds since 1970 (Postgres keeps
+ * microseconds, a JS Date only milliseconds), or null when Postgres would not take it as
+ * written: every field is checked as Postgres checks it, because `Date.parse` rolls
+ * `2026-02-30` over to March and takes offsets Postgres refuses, which would fail the write.
+ */
+export function timestampMicros(value: string): bigint | null {
+  const m = TIMESTAMP.exec(value);
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) =>
+    Number(m[i] ?? 0),
+  ) as [number, number, number, number, number, number];
+  const fraction = m[7] ?? '';
+  const offsetHours = Number(m[9] ?? 0);
+  const offsetMinutes = Number(m[10] ?? 0);
+  // Before 1900 is out of range anyway; it also keeps Date.UTC from reading 0099 as 1999.
+  if (year < 1900 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return null;
+  // As Postgres reads them: 24:00 is midnight at the day's end (nothing may follow it), and a
+  // second 60 is the first of the next minute.
+  const endOfDay = hour === 24 && minute === 0 && second === 0 && !/[1-9]/.test(fraction);
+  if ((hour > 23 && !endOfDay) || minute > 59 || second > 60) return null;
+  if (offsetHours > MAX_OFFSET_HOURS || offsetMinutes > 59) return null;
+  const sign = m[8] === '-' ? -1 : 1;
+  const ms =
+    Date.UTC(year, month - 1, day, hour, minute, second) -
+    sign * (offsetHours * 60 + offsetMinutes) * 60_000;
+  if (ms < MIN_TIME || ms > MAX_TIME) return null;
+  return BigInt(ms) * 1000n + BigInt(fraction.padEnd(6, '0'));
+}
+
 const timestamp = z
   .string()
   .max(40)
-  .refine((value) => {
-    const time = Date.parse(value.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'));
-    return TIMESTAMP.test(value) && Number.isFinite(time) && time >= MIN_TIME && time <= MAX_TIME;
-  }, 'must be an ISO 8601 timestamp with its zone, between 1970 and 9999');
+  .refine(
+    (value) => timestampMicros(value) !== null,
+    'must be an ISO 8601 timestamp with its zone, between 1970 and 9999',
+  );
 
 export const hlcValue = z.string().regex(HLC_PATTERN, 'must be a clock stamp');
 
