@@ -20,6 +20,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildServer } from '@platform/server';
+import { prebuiltDatabasePlugin } from '@platform/storage/vite';
 import { buildPage } from '@platform/testing/build-page';
 import { launchChromiumProfile } from '@platform/testing/chromium';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -560,7 +561,9 @@ async function main(): Promise<void> {
   const entryScript = bundle.entry[0]?.path ?? '';
 
   console.log('building the seed page …');
-  const seedDist = await buildPage(join(appRoot, 'bench/seed-page'));
+  const seedDist = await buildPage(join(appRoot, 'bench/seed-page'), {
+    plugins: () => [prebuiltDatabasePlugin()],
+  });
   cleanups.push(() => rm(seedDist, { recursive: true, force: true }));
   await installSeedPage(seedDist, webRoot);
 

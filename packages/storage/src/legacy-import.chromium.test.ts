@@ -10,6 +10,7 @@ import { type StaticServer, serveDirectory } from '@platform/testing/static-serv
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LEGACY_KEYS, LIBREDB_KEYS } from './legacy/import.ts';
+import { prebuiltDatabasePlugin } from './prebuilt/vite-plugin.ts';
 
 /**
  * The import of the old studio's localStorage in a real browser: real localStorage, the vault's
@@ -34,7 +35,9 @@ let server: StaticServer;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  const dist = await buildPage(fileURLToPath(new URL('./test-pages/storage', import.meta.url)));
+  const dist = await buildPage(fileURLToPath(new URL('./test-pages/storage', import.meta.url)), {
+    plugins: () => [prebuiltDatabasePlugin()],
+  });
   server = await serveDirectory(dist);
   browser = await launchChromium();
 });

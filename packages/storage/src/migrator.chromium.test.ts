@@ -5,6 +5,7 @@ import { launchChromium } from '@platform/testing/chromium';
 import { type StaticServer, serveDirectory } from '@platform/testing/static-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prebuiltDatabasePlugin } from './prebuilt/vite-plugin.ts';
 
 interface MigratorPage {
   migrate(
@@ -20,7 +21,9 @@ let server: StaticServer;
 let page: Page;
 
 beforeAll(async () => {
-  const dist = await buildPage(fileURLToPath(new URL('./test-pages/migrator', import.meta.url)));
+  const dist = await buildPage(fileURLToPath(new URL('./test-pages/migrator', import.meta.url)), {
+    plugins: () => [prebuiltDatabasePlugin()],
+  });
   server = await serveDirectory(dist);
   browser = await launchChromium();
   page = await browser.newPage();

@@ -5,6 +5,7 @@ import { type StaticServer, serveDirectory } from '@platform/testing/static-serv
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LEGACY_BACKUP_KEY, LEGACY_KEYS } from './legacy/import.ts';
+import { prebuiltDatabasePlugin } from './prebuilt/vite-plugin.ts';
 
 interface StoragePage {
   attempt(method: string): Promise<{ name: string; code: string; reason?: string } | null>;
@@ -24,7 +25,9 @@ let server: StaticServer;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  const dist = await buildPage(fileURLToPath(new URL('./test-pages/storage', import.meta.url)));
+  const dist = await buildPage(fileURLToPath(new URL('./test-pages/storage', import.meta.url)), {
+    plugins: () => [prebuiltDatabasePlugin()],
+  });
   server = await serveDirectory(dist);
   browser = await launchChromium();
 });

@@ -232,8 +232,9 @@ describe('the legacy storage API, made async', () => {
 });
 
 describe('storage space', () => {
-  it('estimate() says where the data lives; Node cannot measure it, so the numbers are null', async () => {
-    expect(await ctx.storage.estimate()).toEqual({
+  it("estimate() says where the data lives and what the database's files take; Node has no browser quota to give", async () => {
+    const estimate = await ctx.storage.estimate();
+    expect(estimate).toEqual({
       location: {
         kind: 'memory',
         dataDir: 'memory://',
@@ -243,7 +244,12 @@ describe('storage space', () => {
       usage: null,
       quota: null,
       persisted: null,
+      database: { bytes: expect.any(Number), walBytes: 16 * 1024 * 1024 },
     });
+    // The tables, indexes and catalogs of one database plus its log: megabytes, not hundreds.
+    const { bytes = 0 } = estimate.database ?? {};
+    expect(bytes).toBeGreaterThan(16 * 1024 * 1024);
+    expect(bytes).toBeLessThan(64 * 1024 * 1024);
   });
 
   it('requestPersistence() answers false where no browser can be asked', async () => {

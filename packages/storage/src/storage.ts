@@ -104,7 +104,21 @@ export interface StorageStatus {
 /** Where the data lives, how much room the origin uses and has, and whether it may be evicted. */
 export interface StorageUsage extends StorageEstimate {
   location: StorageLocation;
+  /**
+   * What the platform database's files take, in bytes: its tables and indexes, the write-ahead
+   * log and the cluster's shared catalogs. The browser's `usage` is larger and not a measure of
+   * the data: Chromium counts about 1 MB for every open OPFS access handle, and PGlite's OPFS
+   * pool keeps one open per file and 100 spare.
+   */
+  database: { bytes: number; walBytes: number } | null;
 }
+
+/** Sizes read by Postgres itself, so they are the same on every backend. */
+const DATABASE_SIZE_SQL = `
+  select pg_database_size(current_database())
+           + coalesce((select sum((pg_stat_file('global/' || f)).size) from pg_ls_dir('global') f), 0)
+           + coalesce((select sum(size) from pg_ls_waldir()), 0) as bytes,
+         coalesce((select sum(size) from pg_ls_waldir()), 0) as wal_bytes`;
 
 /**
  * What the sync client needs of the storage: the database, whose data it syncs, and a way to
@@ -116,6 +130,12 @@ export interface SyncBridge {
   readonly userId: string;
   /** Call after applying the server's rows: caches drop and listeners, in every tab, re-read. */
   applied(tables: readonly ChangedTable[]): void;
+  /**
+   * Resolves once every local write is on the disk. Called before each push: a change the server
+   * accepted from this device must never be one this device can still lose (IndexedDB keeps
+   * writes in memory until a flush).
+   */
+  flush(): Promise<void>;
 }
 
 export interface Repositories {
@@ -397,6 +417,7 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
             db: ctx.db,
             userId: actor.id,
             vault,
+            flush: () => handle.flush(),
           });
         } catch (error) {
           // Nothing was removed: the old data stays where it is, and the next open tries again.
@@ -549,7 +570,7 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
     },
 
     async importData(document) {
-      const { ctx, repos } = await ready();
+      const { ctx, repos, handle } = await ready();
       const { report, changed } = await importPlatformData(ctx.db, currentActor(), document);
       if (changed.includes('platform_users')) {
         // The import wrote preferences and maybe roles behind the repositories' backs.
@@ -557,12 +578,24 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
         await refreshActor(repos);
       }
       for (const table of changed) ctx.changed(table);
+      // The report says it is stored: on IndexedDB that takes a flush.
+      await handle.flush();
       return report;
     },
 
     async estimate() {
       const { handle } = await ready();
-      return { location: handle.location, ...(await estimateStorage()) };
+      const [browser, database] = await Promise.all([
+        estimateStorage(),
+        handle.pg
+          .query<{ bytes: string | number; wal_bytes: string | number }>(DATABASE_SIZE_SQL)
+          .then(({ rows: [row] }) =>
+            row ? { bytes: Number(row.bytes), walBytes: Number(row.wal_bytes) } : null,
+          )
+          // A database that cannot list its files (a role without the right) still has a page.
+          .catch(() => null),
+      ]);
+      return { location: handle.location, ...browser, database };
     },
 
     // Not waiting for the open: Firefox asks the user only within the click that called this.
@@ -649,6 +682,7 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
           }
           for (const table of tables) ctx.changed(table);
         },
+        flush: () => handle.flush(),
       };
     },
 

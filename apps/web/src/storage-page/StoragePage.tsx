@@ -164,9 +164,14 @@ export function StoragePage() {
 
       <div className="settings-group">
         <h2>Space</h2>
+        {usage?.database && (
+          <p data-testid="database-size">
+            {`The platform database takes ${formatBytes(usage.database.bytes)} (of which ${formatBytes(usage.database.walBytes)} is its write-ahead log, a fixed size).`}
+          </p>
+        )}
         <p data-testid="storage-usage">
           {usage
-            ? `This site uses ${formatBytes(usage.usage)} of ${formatBytes(usage.quota)} the browser allows.`
+            ? `This site uses ${formatBytes(usage.usage)} of ${formatBytes(usage.quota)} the browser allows.${usage.location.kind === 'opfs' ? ' While the database is open the browser counts about 1 MB more for each of its open files, given back when it closes.' : ''}`
             : 'Measuring…'}
         </p>
         {share !== null && (

@@ -1,22 +1,22 @@
 /**
  * Opening the platform database inside the leader worker: where it lives (OPFS or IndexedDB),
- * creating and migrating it, and what `flush()` has to wait for on each.
+ * creating it (from the prebuilt data directory) and migrating it, and what `flush()` has to
+ * wait for on each.
  */
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { OpfsAhpFS } from '@electric-sql/pglite/opfs-ahp';
 import { browserMigrations } from '@platform/schema/browser-migrations';
 import type { UnavailableReason } from '../errors.ts';
 import { platformExtensions } from '../extensions.ts';
 import { MigrationError, migrate } from '../migrator.ts';
+import { OPFS_INITIAL_POOL, OPFS_SPARE_HANDLES } from './opfs-pool.ts';
+import {
+  fetchPrebuiltDatabase,
+  type PGliteArtifacts,
+  startPGliteArtifacts,
+} from './pglite-artifacts.ts';
 import type { WorkerConfig } from './protocol.ts';
 import type { StorageLocation } from './types.ts';
-
-/**
- * How long after a write the IndexedDB fallback promises to have it stored. PGlite (relaxed)
- * starts an IndexedDB sync as soon as a statement ends and folds later ones into the next sync,
- * so a write is stored by the end of at most two syncs; a sync of a small database takes
- * 0.3–0.5 s on a slow machine.
- */
-const INDEXEDDB_FLUSH_WINDOW_MS = 1_000;
 
 /**
  * OPFS: PGlite writes through synchronous access handles straight into the files while a
@@ -275,17 +275,50 @@ function trackSyncs(db: PGlite): () => Promise<void> {
   };
 }
 
+/**
+ * What `PGlite.create` is given: the artifacts downloading since the worker started and, for a
+ * new database, the prebuilt data directory. Without it (a first visit that lost the network
+ * after the page loaded) PGlite runs initdb itself: slower, same result.
+ */
+async function createOptions(
+  artifacts: PGliteArtifacts,
+  prebuilt: Promise<Blob | null> | null,
+): Promise<PGliteOptions> {
+  const [pgliteWasmModule, fsBundle, loadDataDir] = await Promise.all([
+    artifacts.wasmModule,
+    artifacts.fsBundle,
+    prebuilt,
+  ]);
+  return {
+    extensions: platformExtensions,
+    pgliteWasmModule,
+    fsBundle,
+    ...(loadDataDir ? { loadDataDir } : {}),
+  };
+}
+
 export async function openDatabase(config: WorkerConfig): Promise<Opened> {
+  const artifacts = startPGliteArtifacts();
+  let prebuilt: Promise<Blob | null> | null = null;
+  const fetchPrebuilt = () => {
+    prebuilt ??= fetchPrebuiltDatabase().catch(() => null);
+    return prebuilt;
+  };
   let backend = await chooseBackend(config);
   let db: PGlite | undefined;
   let created = false;
   if (backend === 'opfs') {
     created = await opfsDatabaseCreated(config.name);
+    if (!created) void fetchPrebuilt();
     try {
       if (created) await waitForOpfsHandles(config.name);
       else await removeOpfsDatabase(config.name);
-      db = await PGlite.create(`opfs-ahp://${opfsPath(config.name)}`, {
-        extensions: platformExtensions,
+      db = await PGlite.create({
+        fs: new OpfsAhpFS(opfsPath(config.name), {
+          initialPoolSize: OPFS_INITIAL_POOL,
+          maintainedPoolSize: OPFS_SPARE_HANDLES,
+        }),
+        ...(await createOptions(artifacts, created ? null : fetchPrebuilt())),
       });
     } catch (cause) {
       // A database that exists in OPFS must never be replaced by a new empty one elsewhere.
@@ -305,8 +338,11 @@ export async function openDatabase(config: WorkerConfig): Promise<Opened> {
   }
   if (backend === 'indexeddb') {
     try {
+      // An existing database (even one without data yet) is opened as it is: PGlite refuses to
+      // load a directory over one.
+      const fresh = !(await idbDatabaseExists(config.name).catch(() => true));
       db = await PGlite.create(`idb://${config.name}`, {
-        extensions: platformExtensions,
+        ...(await createOptions(artifacts, fresh ? fetchPrebuilt() : null)),
         relaxedDurability: true,
       });
     } catch (cause) {
@@ -350,7 +386,7 @@ export async function openDatabase(config: WorkerConfig): Promise<Opened> {
       kind: 'indexeddb',
       dataDir: `idb://${config.name}`,
       durability: 'relaxed',
-      flushWindowMs: INDEXEDDB_FLUSH_WINDOW_MS,
+      flushWindowMs: null,
     },
     flush: trackSyncs(db),
   };

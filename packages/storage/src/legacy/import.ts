@@ -125,6 +125,11 @@ export interface ImportOptions {
   db: Db;
   userId: string;
   vault: ImportVault;
+  /**
+   * Puts the database's writes on the disk; run before the old keys are removed, so they are
+   * never gone while the import is only in memory (IndexedDB stores writes on a flush).
+   */
+  flush?: () => Promise<void>;
 }
 
 const OTHER_PROFILE = 'its id is used by another profile here';
@@ -671,8 +676,9 @@ async function runImport(options: ImportOptions): Promise<ImportReport | null> {
     throw error;
   }
 
-  // ── Read back, then back up, then remove ──
+  // ── Read back, store, then back up, then remove ──
   const missing = await readBack(db, vault, userId, written);
+  if (!missing) await options.flush?.();
   let keysKeptBecause: string | null = missing
     ? `the read-back did not find ${missing} in the database`
     : null;

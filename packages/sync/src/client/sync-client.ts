@@ -426,6 +426,12 @@ export class SyncClient {
         return;
       }
       this.#set({ state: 'syncing' });
+      try {
+        await this.#bridge.flush();
+      } catch (error) {
+        this.#onPushFailure(error);
+        return;
+      }
       const sentAt = Date.now();
       try {
         const response = await this.api.push({ mutations });

@@ -1,0 +1,57 @@
+/**
+ * What a PGlite open downloads, started as soon as the worker runs, in parallel with the storage
+ * probes, instead of inside `PGlite.create` after them: the wasm, compiled with
+ * `compileStreaming` (compiled while it downloads, and cached compiled by Chromium for the next
+ * visit, where PGlite's own path compiles from a buffer every time), the filesystem bundle, and on
+ * a first visit the prebuilt database.
+ */
+
+import { prebuiltDatabaseUrl } from 'virtual:platform-prebuilt-database';
+import dataUrl from '@electric-sql/pglite/pglite.data?url';
+import wasmUrl from '@electric-sql/pglite/pglite.wasm?url';
+
+async function fetchOk(url: string): Promise<Response> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  return response;
+}
+
+async function compile(): Promise<WebAssembly.Module> {
+  try {
+    return await WebAssembly.compileStreaming(fetchOk(wasmUrl));
+  } catch {
+    // Served without `application/wasm`: compile from the bytes instead.
+    return WebAssembly.compile(await (await fetchOk(wasmUrl)).arrayBuffer());
+  }
+}
+
+export interface PGliteArtifacts {
+  readonly wasmModule: Promise<WebAssembly.Module>;
+  readonly fsBundle: Promise<Blob>;
+}
+
+/** Starts both downloads now; `PGlite.create` takes them as `pgliteWasmModule` and `fsBundle`. */
+export function startPGliteArtifacts(): PGliteArtifacts {
+  const artifacts = {
+    wasmModule: compile(),
+    fsBundle: fetchOk(dataUrl).then((response) => response.blob()),
+  };
+  // Awaited by the open; a failure is reported there, not as an unhandled rejection here.
+  artifacts.wasmModule.catch(() => undefined);
+  artifacts.fsBundle.catch(() => undefined);
+  return artifacts;
+}
+
+const isGzip = (bytes: Uint8Array) => bytes[0] === 0x1f && bytes[1] === 0x8b;
+
+/**
+ * The prebuilt data directory as a tar, for `loadDataDir`. Unpacked here: a server or proxy may
+ * already have removed the gzip layer (`Content-Encoding`), which PGlite's own detection, by
+ * file name and type, would then get wrong.
+ */
+export async function fetchPrebuiltDatabase(): Promise<Blob> {
+  const bytes = new Uint8Array(await (await fetchOk(prebuiltDatabaseUrl)).arrayBuffer());
+  if (!isGzip(bytes)) return new Blob([bytes], { type: 'application/x-tar' });
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Blob([await new Response(stream).arrayBuffer()], { type: 'application/x-tar' });
+}
