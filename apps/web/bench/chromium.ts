@@ -553,6 +553,8 @@ async function main(): Promise<void> {
   await build({
     root: appRoot,
     configFile: join(appRoot, 'vite.config.ts'),
+    // The config imports the storage package's plugin, TypeScript source: run, not bundled.
+    configLoader: 'runner',
     logLevel: 'silent',
     build: { outDir: webRoot, emptyOutDir: true },
   });

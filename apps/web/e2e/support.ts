@@ -103,6 +103,8 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
     await build({
       root: appRoot,
       configFile: join(appRoot, 'vite.config.ts'),
+      // The config imports the storage package's plugin, TypeScript source: run, not bundled.
+      configLoader: 'runner',
       logLevel: 'silent',
       build: { outDir: webRoot, emptyOutDir: true },
     });

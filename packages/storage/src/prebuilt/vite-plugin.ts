@@ -31,7 +31,7 @@ export function prebuiltDatabasePlugin(): Plugin {
       }
       const ref = this.emitFile({
         type: 'asset',
-        name: 'platform-database.tar.gz',
+        name: 'platform-database.tgz',
         source: bytes,
       });
       return `export const prebuiltDatabaseUrl = new URL(import.meta.ROLLUP_FILE_URL_${ref}, import.meta.url).href;\nexport const prebuiltDatabaseKey = ${JSON.stringify(key)};\n`;
