@@ -428,7 +428,9 @@ function canonical(value: unknown): unknown {
   return Object.is(value, -0) ? 0 : value;
 }
 
-/** A row as comparable values: timestamps by the instant, JSON by its content. */
+const NUMERIC = new Set(['PgInteger', 'PgBigInt53', 'PgDoublePrecision']);
+
+/** A row as comparable values: timestamps by the instant, numbers by value, JSON by content. */
 function comparable(table: SyncedTable, row: Record<string, unknown> | null) {
   if (!row) return null;
   return Object.fromEntries(
@@ -436,6 +438,11 @@ function comparable(table: SyncedTable, row: Record<string, unknown> | null) {
       const value = row[column.name];
       if (column.columnType === 'PgTimestamp' && typeof value === 'string') {
         return [column.name, String(timestampMicros(value))];
+      }
+      // A number may come as its text (Electric sends every value as text, and a client may push
+      // a row it read from a shape): it is stored as the number it says.
+      if (NUMERIC.has(column.columnType) && typeof value === 'string') {
+        return [column.name, Number(value)];
       }
       return [column.name, canonical(value)];
     }),
