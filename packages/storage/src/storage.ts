@@ -115,10 +115,12 @@ export interface StorageUsage extends StorageEstimate {
 
 /** Sizes read by Postgres itself, so they are the same on every backend. */
 const DATABASE_SIZE_SQL = `
+  with wal as (select coalesce(sum(size), 0) as bytes from pg_ls_waldir())
   select pg_database_size(current_database())
            + coalesce((select sum((pg_stat_file('global/' || f)).size) from pg_ls_dir('global') f), 0)
-           + coalesce((select sum(size) from pg_ls_waldir()), 0) as bytes,
-         coalesce((select sum(size) from pg_ls_waldir()), 0) as wal_bytes`;
+           + wal.bytes as bytes,
+         wal.bytes as wal_bytes
+  from wal`;
 
 /**
  * What the sync client needs of the storage: the database, whose data it syncs, and a way to
