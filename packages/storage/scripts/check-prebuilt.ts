@@ -8,6 +8,7 @@ const { key, bytes } = await prebuiltDatabase();
 const report = await comparePrebuilt(bytes);
 try {
   deepStrictEqual(report.appliedOnLoad, [], 'the prebuilt database lacks migrations');
+  deepStrictEqual(report.clusterState, 'shut down', 'the prebuilt database was not shut down');
   deepStrictEqual(report.loaded.schema, report.fresh.schema, 'schemas differ');
   deepStrictEqual(report.loaded.migrations, report.fresh.migrations, 'migration records differ');
 } catch (error) {
@@ -15,5 +16,5 @@ try {
   process.exit(1);
 }
 console.log(
-  `prebuilt database ${key}: ${(bytes.length / 1024 / 1024).toFixed(1)} MB gzip, ${report.files} files, ${report.loaded.migrations.length} migrations, same schema as a fresh migration`,
+  `prebuilt database ${key}: ${(bytes.length / 1024 / 1024).toFixed(1)} MB gzip, ${report.files} files, ${report.loaded.migrations.length} migrations, ${report.clusterState}, same schema as a fresh migration`,
 );

@@ -4,14 +4,16 @@
  * wait for on each.
  */
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
-import { OpfsAhpFS } from '@electric-sql/pglite/opfs-ahp';
 import { browserMigrations } from '@platform/schema/browser-migrations';
 import type { UnavailableReason } from '../errors.ts';
 import { platformExtensions } from '../extensions.ts';
 import { MigrationError, migrate } from '../migrator.ts';
-import { OPFS_INITIAL_POOL, OPFS_SPARE_HANDLES } from './opfs-pool.ts';
+import { DROP_TEMPLATES } from '../prebuilt/drop-templates.ts';
+import { platformStartParams } from '../start-params.ts';
+import { EarlyOpfsAhpFS } from './opfs-pool.ts';
 import {
   fetchPrebuiltDatabase,
+  PendingTar,
   type PGliteArtifacts,
   startPGliteArtifacts,
 } from './pglite-artifacts.ts';
@@ -276,49 +278,71 @@ function trackSyncs(db: PGlite): () => Promise<void> {
 }
 
 /**
+ * What a new database starts from: the prebuilt directory or, when it cannot be fetched (the
+ * network lost after the page loaded), a directory initialised here, as PGlite itself would
+ * (without the templates, as the prebuilt one), then migrated from the first migration: slower,
+ * same result.
+ */
+function startingDirectory(artifacts: PGliteArtifacts): Promise<ArrayBuffer> {
+  return fetchPrebuiltDatabase().catch(async () => {
+    const scratch = await PGlite.create({
+      pgliteWasmModule: await artifacts.wasmModule,
+      fsBundle: await artifacts.fsBundle,
+    });
+    try {
+      for (const statement of DROP_TEMPLATES) await scratch.query(statement);
+      return await (await scratch.dumpDataDir('none')).arrayBuffer();
+    } finally {
+      await scratch.close();
+    }
+  });
+}
+
+/**
  * What `PGlite.create` is given: the artifacts downloading since the worker started and, for a
- * new database, the prebuilt data directory. Without it (a first visit that lost the network
- * after the page loaded) PGlite runs initdb itself: slower, same result.
+ * new database, its starting directory, still downloading (see `PendingTar`).
  */
 async function createOptions(
   artifacts: PGliteArtifacts,
-  prebuilt: Promise<Blob | null> | null,
+  startFrom: Promise<ArrayBuffer> | null,
 ): Promise<PGliteOptions> {
-  const [pgliteWasmModule, fsBundle, loadDataDir] = await Promise.all([
+  const [pgliteWasmModule, fsBundle] = await Promise.all([
     artifacts.wasmModule,
     artifacts.fsBundle,
-    prebuilt,
   ]);
   return {
     extensions: platformExtensions,
+    startParams: [...platformStartParams],
     pgliteWasmModule,
     fsBundle,
-    ...(loadDataDir ? { loadDataDir } : {}),
+    ...(startFrom ? { loadDataDir: new PendingTar(startFrom) } : {}),
   };
 }
 
 export async function openDatabase(config: WorkerConfig): Promise<Opened> {
   const artifacts = startPGliteArtifacts();
-  let prebuilt: Promise<Blob | null> | null = null;
-  const fetchPrebuilt = () => {
-    prebuilt ??= fetchPrebuiltDatabase().catch(() => null);
-    return prebuilt;
+  // Started as soon as the database is known to be new, so it downloads while the pool opens.
+  let starting: Promise<ArrayBuffer> | null = null;
+  const startFrom = () => {
+    starting ??= startingDirectory(artifacts);
+    // Awaited by PGlite through `PendingTar`; a failure is reported there.
+    starting.catch(() => undefined);
+    return starting;
   };
   let backend = await chooseBackend(config);
   let db: PGlite | undefined;
   let created = false;
   if (backend === 'opfs') {
     created = await opfsDatabaseCreated(config.name);
-    if (!created) void fetchPrebuilt();
+    if (!created) startFrom();
     try {
       if (created) await waitForOpfsHandles(config.name);
       else await removeOpfsDatabase(config.name);
+      // Its handles start opening now, while the wasm compiles.
+      const fs = new EarlyOpfsAhpFS(opfsPath(config.name));
       db = await PGlite.create({
-        fs: new OpfsAhpFS(opfsPath(config.name), {
-          initialPoolSize: OPFS_INITIAL_POOL,
-          maintainedPoolSize: OPFS_SPARE_HANDLES,
-        }),
-        ...(await createOptions(artifacts, created ? null : fetchPrebuilt())),
+        fs,
+        ...(await createOptions(artifacts, created ? null : startFrom())),
       });
     } catch (cause) {
       // A database that exists in OPFS must never be replaced by a new empty one elsewhere.
@@ -342,7 +366,7 @@ export async function openDatabase(config: WorkerConfig): Promise<Opened> {
       // load a directory over one.
       const fresh = !(await idbDatabaseExists(config.name).catch(() => true));
       db = await PGlite.create(`idb://${config.name}`, {
-        ...(await createOptions(artifacts, fresh ? fetchPrebuilt() : null)),
+        ...(await createOptions(artifacts, fresh ? startFrom() : null)),
         relaxedDurability: true,
       });
     } catch (cause) {

@@ -4,6 +4,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { browserMigrations } from '@platform/schema/browser-migrations';
 import { buildPage } from '@platform/testing/build-page';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH, launchChromium } from '@platform/testing/chromium';
 import { type CpuHog, startCpuHog } from '@platform/testing/cpu-hog';
@@ -11,7 +12,9 @@ import { type StaticServer, serveDirectory } from '@platform/testing/static-serv
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prebuiltDatabasePlugin } from '../prebuilt/vite-plugin.ts';
+import { PLATFORM_SHARED_BUFFERS } from '../start-params.ts';
 import type { StoragePreference } from './open-browser.ts';
+import { OPFS_INITIAL_POOL } from './opfs-pool.ts';
 import type { StorageEstimate, StorageLocation } from './types.ts';
 
 interface ClientPage {
@@ -40,6 +43,8 @@ interface ClientPage {
 declare const clientPage: ClientPage;
 
 const SLOW = { timeout: 180_000 };
+/** The prebuilt data directory the worker fetches on a first visit (a hashed asset). */
+const PREBUILT_ASSET = /platform-database[^/]*\.tgz$/;
 
 let server: StaticServer;
 let browser: Browser;
@@ -190,19 +195,19 @@ describe('openBrowserDatabase in Chromium', () => {
     SLOW,
     async () => {
       const context = await browser.newContext();
+      // The prebuilt directory never arrives: the open stops with its pool made and nothing in it.
+      await context.route(PREBUILT_ASSET, () => undefined);
       const doomed = await openPage(context);
-      // Closed in the middle of creating the database (initdb writes straight into OPFS).
       await doomed.evaluate(() => {
         void clientPage.open('cut-spec').catch(() => undefined);
       });
-      // PGlite's OPFS filesystem first makes a pool of 1000 files, then initdb fills them.
       await doomed.waitForFunction(
-        () => clientPage.opfsEntries('pglite/cut-spec/data').then((n) => n >= 1000),
-        undefined,
+        (pool) => clientPage.opfsEntries('pglite/cut-spec/data').then((n) => n >= pool),
+        OPFS_INITIAL_POOL,
         { polling: 250, timeout: 120_000 },
       );
-      await doomed.waitForTimeout(1_000);
       await doomed.close({ runBeforeUnload: false });
+      await context.unroute(PREBUILT_ASSET);
 
       const page = await openPage(context);
       const { location } = await open(page, 'cut-spec');
@@ -210,6 +215,35 @@ describe('openBrowserDatabase in Chromium', () => {
       await addUser(page, 'ada');
       await addLog(page, 'ada', 'after-the-cut');
       expect(await logIds(page, 'ada')).toEqual(['after-the-cut']);
+      await context.close();
+    },
+  );
+
+  it(
+    'without the prebuilt directory (the network gone), initialises and migrates the database itself',
+    SLOW,
+    async () => {
+      const context = await browser.newContext();
+      let asked = 0;
+      await context.route(PREBUILT_ASSET, (route) => {
+        asked++;
+        return route.abort('internetdisconnected');
+      });
+      const page = await openPage(context);
+      const { location } = await open(page, 'offline-first-spec');
+      expect(asked).toBe(1);
+      expect(location.kind).toBe('opfs');
+      const migrations = await page.evaluate(() =>
+        clientPage.sql('select count(*)::int as n from drizzle.__drizzle_migrations'),
+      );
+      expect(migrations).toEqual([{ n: browserMigrations.length }]);
+      await addUser(page, 'ada');
+      await addLog(page, 'ada', 'made-offline');
+      expect(await logIds(page, 'ada')).toEqual(['made-offline']);
+      // Started as every platform database is, whichever directory it began from.
+      expect(await page.evaluate(() => clientPage.sql('show shared_buffers'))).toEqual([
+        { shared_buffers: PLATFORM_SHARED_BUFFERS },
+      ]);
       await context.close();
     },
   );

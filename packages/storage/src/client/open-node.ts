@@ -3,6 +3,7 @@ import { browserMigrations } from '@platform/schema/browser-migrations';
 import { StorageUnavailableError } from '../errors.ts';
 import { platformExtensions } from '../extensions.ts';
 import { MigrationError, migrate } from '../migrator.ts';
+import { platformStartParams } from '../start-params.ts';
 import type { DatabaseHandle } from './types.ts';
 
 /**
@@ -13,7 +14,10 @@ import type { DatabaseHandle } from './types.ts';
 export async function openNodeDatabase(dataDir = 'memory://'): Promise<DatabaseHandle> {
   let pg: PGlite;
   try {
-    pg = await PGlite.create(dataDir, { extensions: platformExtensions });
+    pg = await PGlite.create(dataDir, {
+      extensions: platformExtensions,
+      startParams: [...platformStartParams],
+    });
   } catch (cause) {
     throw new StorageUnavailableError('open-failed', `Could not open ${dataDir}.`, { cause });
   }

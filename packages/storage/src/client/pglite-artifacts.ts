@@ -45,13 +45,29 @@ export function startPGliteArtifacts(): PGliteArtifacts {
 const isGzip = (bytes: Uint8Array) => bytes[0] === 0x1f && bytes[1] === 0x8b;
 
 /**
- * The prebuilt data directory as a tar, for `loadDataDir`. Unpacked here: a server or proxy may
- * already have removed the gzip layer (`Content-Encoding`), which PGlite's own detection, by
+ * The prebuilt data directory as tar bytes, for `loadDataDir`. Unpacked here: a server or proxy
+ * may already have removed the gzip layer (`Content-Encoding`), which PGlite's own detection, by
  * file name and type, would then get wrong.
  */
-export async function fetchPrebuiltDatabase(): Promise<Blob> {
+export async function fetchPrebuiltDatabase(): Promise<ArrayBuffer> {
   const bytes = new Uint8Array(await (await fetchOk(prebuiltDatabaseUrl)).arrayBuffer());
-  if (!isGzip(bytes)) return new Blob([bytes], { type: 'application/x-tar' });
+  if (!isGzip(bytes)) return bytes.buffer;
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Blob([await new Response(stream).arrayBuffer()], { type: 'application/x-tar' });
+  return new Response(stream).arrayBuffer();
+}
+
+/**
+ * A tar whose bytes are still on their way. PGlite reads `loadDataDir` only once its filesystem
+ * (on OPFS, a pool of hundreds of access handles) and its engine are up, so handing it this
+ * instead of the finished download lets all three run at once.
+ */
+export class PendingTar extends Blob {
+  readonly #bytes: Promise<ArrayBuffer>;
+  constructor(bytes: Promise<ArrayBuffer>) {
+    super([], { type: 'application/x-tar' });
+    this.#bytes = bytes;
+  }
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#bytes;
+  }
 }

@@ -21,6 +21,8 @@ describe('the prebuilt platform database', () => {
       // Only the database the platform uses: the templates are left out on purpose.
       expect(report.loaded.databases).toEqual(['postgres']);
       expect(report.fresh.databases).toEqual(['postgres', 'template0', 'template1']);
+      // Made from a database that was shut down: a load starts it without crash recovery.
+      expect(report.clusterState).toBe('shut down');
       // Its files fit in a new OPFS pool with PGlite's spare handles still free.
       expect(report.files + OPFS_SPARE_HANDLES).toBeLessThanOrEqual(OPFS_INITIAL_POOL);
     },
@@ -34,6 +36,7 @@ describe('the prebuilt platform database', () => {
       const newest = browserMigrations.at(-1);
       const report = await comparePrebuilt(await buildPrebuiltDatabase(older));
       expect(report.appliedOnLoad).toEqual([newest?.tag]);
+      expect(report.clusterState).toBe('shut down');
       expect(report.loaded.schema).toEqual(report.fresh.schema);
       expect(report.loaded.migrations).toEqual(report.fresh.migrations);
     },

@@ -4,10 +4,13 @@
  * the change log and sync rely on), the same migration records, and nothing else in it. Used by
  * the prebuilt spec and by `pnpm db:check`.
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import type { Migration } from '@platform/schema/browser';
 import { browserMigrations } from '@platform/schema/browser-migrations';
 import { introspect } from '@platform/testing/introspect';
+import { Parser } from 'tar';
 import { platformExtensions } from '../extensions.ts';
 import { migrate } from '../migrator.ts';
 
@@ -67,6 +70,44 @@ export interface PrebuiltReport {
   readonly appliedOnLoad: readonly string[];
   /** Regular files in the loaded data directory (OPFS: one pool handle each). */
   readonly files: number;
+  /** What the shipped control file says; anything but `shut down` means recovery on every load. */
+  readonly clusterState: ClusterState;
+}
+
+/** `DBState` in PostgreSQL's `pg_control.h`, in its order. */
+const CLUSTER_STATES = [
+  'starting up',
+  'shut down',
+  'shut down in recovery',
+  'shutting down',
+  'in crash recovery',
+  'in archive recovery',
+  'in production',
+] as const;
+export type ClusterState = (typeof CLUSTER_STATES)[number] | 'unknown';
+
+/**
+ * The cluster state in the tar's `global/pg_control`: a 32-bit field after the system
+ * identifier (8 bytes), the control-file version and the catalog version (4 each).
+ */
+export async function clusterState(bytes: Uint8Array): Promise<ClusterState> {
+  let state: ClusterState = 'unknown';
+  const parser = new Parser({
+    filter: (path) => path.replace(/^\/+/, '') === 'global/pg_control',
+    onReadEntry: (entry) => {
+      const chunks: Buffer[] = [];
+      entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+      entry.on('end', () => {
+        const control = Buffer.concat(chunks);
+        state =
+          control.length >= 20
+            ? (CLUSTER_STATES[control.readUInt32LE(16)] ?? 'unknown')
+            : 'unknown';
+      });
+    },
+  });
+  await pipeline(Readable.from([Buffer.from(bytes)]), parser);
+  return state;
 }
 
 /** Loads `bytes` (gzip tar), migrates it forward, and describes it beside a fresh migration. */
@@ -89,6 +130,7 @@ export async function comparePrebuilt(
         fresh: await describeDatabase(fresh),
         appliedOnLoad: applied,
         files,
+        clusterState: await clusterState(bytes),
       };
     } finally {
       await fresh.close();
