@@ -219,6 +219,44 @@ describe('the studio, built and served by apps/server', () => {
     expect(errors).toEqual([]);
   });
 
+  it('runs the demo on the seeded directory the build ships, and seeds one itself when that cannot be fetched', {
+    timeout: 300_000,
+  }, async () => {
+    const customers = async (page: Page) => {
+      await runSql(page, "select count(*)::text || ' ' || min(name) from customers");
+      await expect
+        .poll(() => page.getByTestId('row-count').textContent(), { timeout: 120_000 })
+        .toBe('SELECT · 1 row');
+      return page
+        .locator('[data-testid="results"] .grid-cell:not(.grid-head)')
+        .first()
+        .textContent();
+    };
+    const shipped = await env.studio.newPage();
+    const demoRequests: string[] = [];
+    shipped.context().on('request', (request) => {
+      if (/demo-database[^/]*\.tgz$/.test(request.url())) demoRequests.push(request.url());
+    });
+    const errors = pageErrors(shipped);
+    await openStudio(shipped, env.studio.url);
+    const fromBuild = await customers(shipped);
+    expect(demoRequests).toHaveLength(1);
+
+    // The network gone after the page loaded: the worker runs initdb and the seed itself.
+    const offline = await env.studio.newPage();
+    let refused = 0;
+    await offline.context().route(/demo-database[^/]*\.tgz$/, (route) => {
+      refused++;
+      return route.abort();
+    });
+    const offlineErrors = pageErrors(offline);
+    await openStudio(offline, env.studio.url);
+    expect(await customers(offline)).toBe(fromBuild);
+    expect(refused).toBe(1);
+    expect(fromBuild).toMatch(/^1000 /);
+    expect([...errors, ...offlineErrors]).toEqual([]);
+  });
+
   it('keeps platform history when the demo connection runs DROP TABLE query_logs', {
     timeout: 300_000,
   }, async () => {

@@ -99,9 +99,15 @@ try {
       legacy: show(r.legacyAdd ?? r.legacyNote),
     });
     rows.push({
-      what: 'getHistory: the 500 newest',
+      what: 'getHistory: the 500 newest, read again',
       size: String(size),
       ours: show(r.get),
+      legacy: show(r.legacyGet ?? r.legacyNote),
+    });
+    rows.push({
+      what: 'getHistory right after addToHistory',
+      size: String(size),
+      ours: show(r.getAfterWrite),
       legacy: show(r.legacyGet ?? r.legacyNote),
     });
     rows.push({

@@ -400,6 +400,9 @@ export function createStorage(options: CreateStorageOptions = {}): PlatformStora
       };
       feed.subscribe((event) => {
         if (event.origin === 'remote' && event.table === 'platform_users') preferences.invalidate();
+        if (event.table === 'query_logs' || event.table === 'platform_users') {
+          repos.history.invalidate();
+        }
         if (event.table === 'sync_config') {
           void syncingProfiles(ctx.db).then(
             (ids) => {

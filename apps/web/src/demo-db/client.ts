@@ -28,11 +28,15 @@ class DemoDatabase {
   start(): void {
     if (this.#worker) return;
     this.#setState('starting');
+    const startedAt = performance.now();
     const worker = new Worker(new URL('./demo.worker.ts', import.meta.url), { type: 'module' });
     worker.addEventListener('message', (event: MessageEvent<DemoResponse>) => {
       const message = event.data;
-      if (message.type === 'ready') this.#setState('ready');
-      else if (message.type === 'failed') this.#fail(message.message);
+      if (message.type === 'ready') {
+        // From the worker's start to a seeded database taking queries (`pnpm bench` reads it).
+        performance.measure('studio:demo-ready', { start: startedAt });
+        this.#setState('ready');
+      } else if (message.type === 'failed') this.#fail(message.message);
       else {
         this.#pending.get(message.id)?.(message.outcome);
         this.#pending.delete(message.id);

@@ -3,6 +3,7 @@
  * creating it (from the prebuilt data directory) and migrating it, and what `flush()` has to
  * wait for on each.
  */
+import { url as prebuiltDatabaseUrl } from 'virtual:platform-prebuilt-database';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { browserMigrations } from '@platform/schema/browser-migrations';
 import type { UnavailableReason } from '../errors.ts';
@@ -12,7 +13,7 @@ import { DROP_TEMPLATES } from '../prebuilt/drop-templates.ts';
 import { platformStartParams } from '../start-params.ts';
 import { EarlyOpfsAhpFS } from './opfs-pool.ts';
 import {
-  fetchPrebuiltDatabase,
+  fetchDataDirectory,
   PendingTar,
   type PGliteArtifacts,
   startPGliteArtifacts,
@@ -284,7 +285,7 @@ function trackSyncs(db: PGlite): () => Promise<void> {
  * same result.
  */
 function startingDirectory(artifacts: PGliteArtifacts): Promise<ArrayBuffer> {
-  return fetchPrebuiltDatabase().catch(async () => {
+  return fetchDataDirectory(prebuiltDatabaseUrl).catch(async () => {
     const scratch = await PGlite.create({
       pgliteWasmModule: await artifacts.wasmModule,
       fsBundle: await artifacts.fsBundle,

@@ -1,12 +1,11 @@
 /**
- * What a PGlite open downloads, started as soon as the worker runs, in parallel with the storage
- * probes, instead of inside `PGlite.create` after them: the wasm, compiled with
- * `compileStreaming` (compiled while it downloads, and cached compiled by Chromium for the next
- * visit, where PGlite's own path compiles from a buffer every time), the filesystem bundle, and on
- * a first visit the prebuilt database.
+ * What a PGlite open downloads, started as soon as its worker runs instead of inside
+ * `PGlite.create`: the wasm, compiled with `compileStreaming` (compiled while it downloads, and
+ * cached compiled by Chromium for the next visit, where PGlite's own path compiles from a buffer
+ * every time), the filesystem bundle, and for a new database its prebuilt data directory. Used by
+ * the storage worker and by the studio's demo database worker (`@platform/storage/pglite-artifacts`).
  */
 
-import { prebuiltDatabaseUrl } from 'virtual:platform-prebuilt-database';
 import dataUrl from '@electric-sql/pglite/pglite.data?url';
 import wasmUrl from '@electric-sql/pglite/pglite.wasm?url';
 
@@ -45,12 +44,12 @@ export function startPGliteArtifacts(): PGliteArtifacts {
 const isGzip = (bytes: Uint8Array) => bytes[0] === 0x1f && bytes[1] === 0x8b;
 
 /**
- * The prebuilt data directory as tar bytes, for `loadDataDir`. Unpacked here: a server or proxy
- * may already have removed the gzip layer (`Content-Encoding`), which PGlite's own detection, by
- * file name and type, would then get wrong.
+ * A prebuilt data directory (served at `url`, see `dataDirectoryPlugin`) as tar bytes, for
+ * `loadDataDir`. Unpacked here: a server or proxy may already have removed the gzip layer
+ * (`Content-Encoding`), which PGlite's own detection, by file name and type, would then get wrong.
  */
-export async function fetchPrebuiltDatabase(): Promise<ArrayBuffer> {
-  const bytes = new Uint8Array(await (await fetchOk(prebuiltDatabaseUrl)).arrayBuffer());
+export async function fetchDataDirectory(url: string): Promise<ArrayBuffer> {
+  const bytes = new Uint8Array(await (await fetchOk(url)).arrayBuffer());
   if (!isGzip(bytes)) return bytes.buffer;
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
   return new Response(stream).arrayBuffer();

@@ -116,6 +116,10 @@ export interface ImportVault extends BackupVault {
     connectionId: string,
     secrets: ConnectionSecretsInput,
   ): Promise<void>;
+  setManyConnectionSecrets(
+    userId: string,
+    items: readonly { connectionId: string; secrets: ConnectionSecretsInput }[],
+  ): Promise<void>;
   getConnectionSecrets(userId: string, connectionId: string): Promise<ConnectionSecrets>;
   deleteConnectionSecrets(userId: string, connectionId: string): Promise<void>;
 }
@@ -418,6 +422,7 @@ async function runImport(options: ImportOptions): Promise<ImportReport | null> {
       }
       let position = await endOfList(tx, connections, userId);
       const connectionRows = [];
+      const secretWrites: { connectionId: string; secrets: ConnectionSecretsInput }[] = [];
       for (const item of mergedConnections) {
         const owner = owners.get(item.id);
         if (owner === userId) {
@@ -432,10 +437,9 @@ async function runImport(options: ImportOptions): Promise<ImportReport | null> {
         if (Object.keys(item.secrets).length > 0) {
           const previous = await vault.getConnectionSecrets(userId, item.id).catch(() => null);
           written.secrets.push({ id: item.id, secrets: item.secrets, previous });
-          await vault.setConnectionSecrets(userId, item.id, {
-            password: null,
-            connectionStringPassword: null,
-            ...item.secrets,
+          secretWrites.push({
+            connectionId: item.id,
+            secrets: { password: null, connectionStringPassword: null, ...item.secrets },
           });
         }
         connectionRows.push({
@@ -448,6 +452,8 @@ async function runImport(options: ImportOptions): Promise<ImportReport | null> {
         tally.bump(item.key, 'imported');
         written.connectionIds.push(item.id);
       }
+      // One vault write for all of them (see `setManyConnectionSecrets`).
+      await vault.setManyConnectionSecrets(userId, secretWrites);
       for (const rows of chunks(connectionRows, 200)) await tx.insert(connections).values(rows);
 
       // ── Saved queries ──

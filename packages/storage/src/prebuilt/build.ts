@@ -20,7 +20,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import type { Migration } from '@platform/schema/browser';
 import { browserMigrations } from '@platform/schema/browser-migrations';
 import { create as createTar } from 'tar';
@@ -43,30 +43,39 @@ function pgliteVersion(): string {
  * the extensions and the builder. Equal keys mean interchangeable builds.
  */
 export function prebuiltDatabaseKey(migrations: readonly Migration[] = browserMigrations): string {
-  const inputs = {
-    builder: BUILDER_VERSION,
-    pglite: pgliteVersion(),
+  return dataDirectoryKey({
     extensions: Object.keys(platformExtensions).sort(),
     migrations: migrations.map(({ tag, hash }) => [tag, hash]),
-  };
-  return createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 16);
+  });
+}
+
+/**
+ * The key of a build from `inputs` (what its setup depends on) plus what every build depends on:
+ * this builder and PGlite's version. Equal keys mean interchangeable builds.
+ */
+export function dataDirectoryKey(inputs: Record<string, unknown>): string {
+  const all = { builder: BUILDER_VERSION, pglite: pgliteVersion(), ...inputs };
+  return createHash('sha256').update(JSON.stringify(all)).digest('hex').slice(0, 16);
 }
 
 /** Left by a running server only; a closed PGlite removes it, and a stale one must not ship. */
 const RUNTIME_FILES = new Set(['postmaster.pid', 'postmaster.opts']);
 
 /**
- * Creates, migrates and shuts down the database, and packs its directory (a gzip tar with the
- * paths relative to the data directory, as `dumpDataDir` writes them).
+ * A PGlite data directory made at build time, ready for `loadDataDir`: created on disk, set up by
+ * `setup`, stripped of the templates, shut down cleanly, and packed as a gzip tar with the paths
+ * relative to the data directory, as `dumpDataDir` writes them. Any prebuilt database (this
+ * package's, the studio's demo) is made by this one function.
  */
-export async function buildPrebuiltDatabase(
-  migrations: readonly Migration[] = browserMigrations,
+export async function packDataDirectory(
+  setup: (db: PGlite) => Promise<void>,
+  options: Pick<PGliteOptions, 'extensions'> = {},
 ): Promise<Uint8Array<ArrayBuffer>> {
   const dataDir = await mkdtemp(join(tmpdir(), 'platform-prebuilt-'));
   try {
-    const db = await PGlite.create(dataDir, { extensions: platformExtensions });
+    const db = await PGlite.create(dataDir, options);
     try {
-      await migrate(db, migrations);
+      await setup(db);
       for (const statement of DROP_TEMPLATES) await db.query(statement);
     } finally {
       // A clean shutdown: the shutdown checkpoint is the last record, nothing to recover on load.
@@ -86,4 +95,13 @@ export async function buildPrebuiltDatabase(
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The platform database: created and migrated with the browser migrations. */
+export function buildPrebuiltDatabase(
+  migrations: readonly Migration[] = browserMigrations,
+): Promise<Uint8Array<ArrayBuffer>> {
+  return packDataDirectory((db) => migrate(db, migrations).then(() => undefined), {
+    extensions: platformExtensions,
+  });
 }

@@ -1,5 +1,5 @@
 /**
- * Builds the prebuilt database once per key and keeps it in `node_modules/.cache`, so every
+ * Builds each prebuilt data directory once per key and keeps it in `node_modules/.cache`, so every
  * build, dev server and test page after the first reuses it (a build takes 5–10 s).
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -13,18 +13,23 @@ export interface PrebuiltDatabase {
   readonly bytes: Uint8Array<ArrayBuffer>;
 }
 
+/** One kind of prebuilt data directory: its name (the cache's file prefix), key and builder. */
+export interface DataDirectoryRecipe {
+  readonly name: string;
+  key(): string;
+  build(): Promise<Uint8Array<ArrayBuffer>>;
+}
+
 const cacheDir = fileURLToPath(
   new URL('../../node_modules/.cache/prebuilt-database', import.meta.url),
 );
 
-let memo: Promise<PrebuiltDatabase> | null = null;
-
-async function load(): Promise<PrebuiltDatabase> {
-  const key = prebuiltDatabaseKey();
-  const file = join(cacheDir, `${key}.tar.gz`);
+async function load(recipe: DataDirectoryRecipe): Promise<PrebuiltDatabase> {
+  const key = recipe.key();
+  const file = join(cacheDir, `${recipe.name}-${key}.tar.gz`);
   const cached = await readFile(file).catch(() => null);
   if (cached) return { key, bytes: new Uint8Array(cached) };
-  const bytes = await buildPrebuiltDatabase();
+  const bytes = await recipe.build();
   await mkdir(cacheDir, { recursive: true });
   // Several builds may run at once (test files in parallel): each writes its own file and the
   // rename makes one of them the cache, never a half-written one.
@@ -34,11 +39,28 @@ async function load(): Promise<PrebuiltDatabase> {
   return { key, bytes };
 }
 
-/** The prebuilt database for the current migrations, from the cache or built now. */
+const memo = new Map<string, Promise<PrebuiltDatabase>>();
+
+/** The data directory `recipe` makes, from the cache or built now (once per process and name). */
+export function cachedDataDirectory(recipe: DataDirectoryRecipe): Promise<PrebuiltDatabase> {
+  let pending = memo.get(recipe.name);
+  if (!pending) {
+    pending = load(recipe).catch((error: unknown) => {
+      memo.delete(recipe.name);
+      throw error;
+    });
+    memo.set(recipe.name, pending);
+  }
+  return pending;
+}
+
+export const platformDatabaseRecipe: DataDirectoryRecipe = {
+  name: 'platform',
+  key: () => prebuiltDatabaseKey(),
+  build: () => buildPrebuiltDatabase(),
+};
+
+/** The prebuilt platform database for the current migrations, from the cache or built now. */
 export function prebuiltDatabase(): Promise<PrebuiltDatabase> {
-  memo ??= load().catch((error: unknown) => {
-    memo = null;
-    throw error;
-  });
-  return memo;
+  return cachedDataDirectory(platformDatabaseRecipe);
 }

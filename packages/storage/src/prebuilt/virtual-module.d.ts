@@ -1,7 +1,7 @@
 /** Provided by `prebuiltDatabasePlugin()` (./vite-plugin.ts) in every bundle of the worker. */
 declare module 'virtual:platform-prebuilt-database' {
   /** Where the gzip tar of the prebuilt data directory is served. */
-  export const prebuiltDatabaseUrl: string;
+  export const url: string;
   /** What it was built from, hashed (see `prebuiltDatabaseKey`). */
-  export const prebuiltDatabaseKey: string;
+  export const key: string;
 }

@@ -1,44 +1,52 @@
 /**
- * A Vite plugin that ships the prebuilt database with the app: the bytes are emitted as a hashed
- * asset (served from memory by the dev server) and the worker gets only its URL, through the
- * module `virtual:platform-prebuilt-database`. The database is fetched on a first visit only,
- * never part of the initial JavaScript.
+ * Vite plugins that ship a prebuilt data directory with the app: the bytes are emitted as a
+ * hashed asset (served from memory by the dev server) and the worker gets only its URL, through
+ * a virtual module. The directory is fetched when a database is created, never part of the
+ * initial JavaScript.
  *
- * Add it to `plugins` and to `worker.plugins`: the storage worker is the module that imports it.
+ * Add a plugin to `plugins` and to `worker.plugins`: the worker is the module that imports it.
  */
 import type { Plugin } from 'vite';
-import { prebuiltDatabase } from './cache.ts';
+import { cachedDataDirectory, type DataDirectoryRecipe, platformDatabaseRecipe } from './cache.ts';
 
-const MODULE_ID = 'virtual:platform-prebuilt-database';
-const RESOLVED_ID = `\0${MODULE_ID}`;
-const DEV_PATH = '/@platform-prebuilt-database/';
+export interface DataDirectoryPluginOptions {
+  /** The virtual module's id; it exports `url` and `key`. */
+  readonly moduleId: string;
+  /** The emitted asset's name, before Vite's hash. */
+  readonly assetName: string;
+  readonly recipe: DataDirectoryRecipe;
+}
 
-export function prebuiltDatabasePlugin(): Plugin {
+/** Serves `recipe`'s data directory at the URL the module `moduleId` exports. */
+export function dataDirectoryPlugin({
+  moduleId,
+  assetName,
+  recipe,
+}: DataDirectoryPluginOptions): Plugin {
+  const resolvedId = `\0${moduleId}`;
+  const devPath = `/@data-directory/${recipe.name}/`;
   let serving = false;
   return {
-    name: 'platform-prebuilt-database',
+    name: `data-directory:${recipe.name}`,
     configResolved(config) {
       serving = config.command === 'serve';
     },
     resolveId(id) {
-      return id === MODULE_ID ? RESOLVED_ID : null;
+      return id === moduleId ? resolvedId : null;
     },
     async load(id) {
-      if (id !== RESOLVED_ID) return null;
-      const { key, bytes } = await prebuiltDatabase();
+      if (id !== resolvedId) return null;
+      const { key, bytes } = await cachedDataDirectory(recipe);
+      const keyLine = `export const key = ${JSON.stringify(key)};\n`;
       if (serving) {
-        return `export const prebuiltDatabaseUrl = ${JSON.stringify(`${DEV_PATH}${key}.tar.gz`)};\nexport const prebuiltDatabaseKey = ${JSON.stringify(key)};\n`;
+        return `export const url = ${JSON.stringify(`${devPath}${key}.tar.gz`)};\n${keyLine}`;
       }
-      const ref = this.emitFile({
-        type: 'asset',
-        name: 'platform-database.tgz',
-        source: bytes,
-      });
-      return `export const prebuiltDatabaseUrl = new URL(import.meta.ROLLUP_FILE_URL_${ref}, import.meta.url).href;\nexport const prebuiltDatabaseKey = ${JSON.stringify(key)};\n`;
+      const ref = this.emitFile({ type: 'asset', name: assetName, source: bytes });
+      return `export const url = new URL(import.meta.ROLLUP_FILE_URL_${ref}, import.meta.url).href;\n${keyLine}`;
     },
     configureServer(server) {
-      server.middlewares.use(DEV_PATH, (_request, response, next) => {
-        prebuiltDatabase().then(({ bytes }) => {
+      server.middlewares.use(devPath, (_request, response, next) => {
+        cachedDataDirectory(recipe).then(({ bytes }) => {
           response.setHeader('Content-Type', 'application/octet-stream');
           response.setHeader('Cache-Control', 'no-cache');
           response.end(bytes);
@@ -46,4 +54,13 @@ export function prebuiltDatabasePlugin(): Plugin {
       });
     },
   };
+}
+
+/** The prebuilt platform database, for the storage worker (`virtual:platform-prebuilt-database`). */
+export function prebuiltDatabasePlugin(): Plugin {
+  return dataDirectoryPlugin({
+    moduleId: 'virtual:platform-prebuilt-database',
+    assetName: 'platform-database.tgz',
+    recipe: platformDatabaseRecipe,
+  });
 }

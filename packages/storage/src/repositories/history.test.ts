@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../errors.ts';
 import type { QueryHistoryItem } from '../legacy/types.ts';
 import { LIMITS } from '../limits.ts';
-import { useTestStorage } from '../test-support/shared-database.ts';
+import type { PlatformStorage } from '../storage.ts';
+import { testStorage, useTestStorage } from '../test-support/shared-database.ts';
 import type { HistoryPageRequest, HistorySort } from './history.ts';
 
 const ctx = useTestStorage();
@@ -371,5 +372,110 @@ describe('history repository', () => {
           .map((n) => `h${n}`),
       );
     });
+  });
+});
+
+/** Resolves when `storage` hears that another storage object (another tab) changed `table`. */
+function remoteChange(storage: PlatformStorage, table: string): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = storage.subscribe((event) => {
+      if (event.origin === 'remote' && event.table === table) {
+        stop();
+        resolve();
+      }
+    });
+  });
+}
+
+describe('recent(), the studio’s getHistory, answered again from its last answer', () => {
+  const ids = async (storage: PlatformStorage = ctx.storage) =>
+    (await storage.history.recent()).map((e) => e.id);
+
+  it('shows an entry added here at once', async () => {
+    await addMany(3);
+    expect(await ids()).toEqual(['h2', 'h1', 'h0']);
+
+    await ctx.storage.history.add(entry(7));
+    await ctx.storage.history.delete('h1');
+
+    expect(await ids()).toEqual(['h7', 'h2', 'h0']);
+  });
+
+  it('shows what another tab wrote once its announcement arrives, never an older answer', async () => {
+    const other = testStorage(ctx.database).storage;
+    try {
+      await addMany(2);
+      expect(await ids()).toEqual(['h1', 'h0']);
+      expect(await ids(other)).toEqual(['h1', 'h0']);
+
+      const heard = remoteChange(ctx.storage, 'query_logs');
+      await other.history.add(entry(5));
+      await heard;
+
+      expect(await ids()).toEqual(['h5', 'h1', 'h0']);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('follows a retention change, a profile switch and a cleared history', async () => {
+    await addMany(4);
+    expect(await ids()).toHaveLength(4);
+
+    await ctx.storage.preferences.setHistoryRetention({ maxEntries: 2, maxAgeDays: null });
+    expect(await ids()).toEqual(['h3', 'h2']);
+    expect((await ctx.storage.history.recent(1)).map((e) => e.id)).toEqual(['h3']);
+    expect(await ids()).toEqual(['h3', 'h2']);
+
+    const guest = await ctx.storage.users.create({ username: 'guest', role: 'user' });
+    await ctx.storage.switchUser(guest.id);
+    expect(await ids()).toEqual([]);
+    await ctx.storage.history.add(entry(9));
+    expect(await ids()).toEqual(['h9']);
+
+    await ctx.storage.history.clear();
+    expect(await ids()).toEqual([]);
+  });
+
+  it('leaves out an entry that aged out since the last answer, with nothing announced', async () => {
+    const now = Date.now();
+    await ctx.storage.preferences.setHistoryRetention({ maxEntries: 500, maxAgeDays: 1 });
+    await ctx.storage.history.add(entry(1, { executedAt: new Date(now - 23 * 3_600_000) }));
+    await ctx.storage.history.add(entry(2, { executedAt: new Date(now - 1_000) }));
+    expect(await ids()).toEqual(['h2', 'h1']);
+
+    const later = vi.spyOn(Date, 'now').mockReturnValue(now + 2 * 3_600_000);
+    try {
+      expect(await ids()).toEqual(['h2']);
+    } finally {
+      later.mockRestore();
+    }
+  });
+
+  it('keeps its own copy: a caller editing an answer does not change the next one', async () => {
+    await ctx.storage.history.add(
+      entry(1, { engine: { name: 'pg' } } as Partial<QueryHistoryItem>),
+    );
+    const first = await ctx.storage.history.recent();
+    const [one] = first;
+    if (!one) throw new Error('no entry');
+    one.query = 'edited';
+    one.executedAt.setTime(0);
+    (one.extra?.engine as { name: string }).name = 'edited';
+    first.pop();
+
+    const [again] = await ctx.storage.history.recent();
+    expect(again?.query).toBe('select 1 from t1');
+    expect(again?.executedAt).toEqual(new Date(T0 + 60_000));
+    expect(again?.extra).toEqual({ engine: { name: 'pg' } });
+  });
+
+  it('answers a read that overlapped a write with what the write left, afterwards', async () => {
+    await addMany(2);
+    const reads = Array.from({ length: 5 }, () => ctx.storage.history.recent());
+    const write = ctx.storage.history.add(entry(8));
+    await Promise.all([...reads, write]);
+
+    expect(await ids()).toEqual(['h8', 'h1', 'h0']);
   });
 });

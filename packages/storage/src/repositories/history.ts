@@ -246,7 +246,8 @@ function toEntry(row: JsonRow): HistoryEntry {
     status: row.status,
     errorMessage: text(row.error_message),
     executedAt: new Date(row.executed_at),
-    extra: row.extra,
+    // A copy: `recent()` answers from rows it keeps, which a caller's edits must not reach.
+    extra: row.extra === null ? null : structuredClone(row.extra),
   };
 }
 
@@ -272,6 +273,15 @@ function anotherId(id: string): string {
  */
 export class HistoryRepository {
   #sincePrune = 0;
+  /**
+   * The last `recent()` answer, as fetched: the studio asks for it each time its history panel
+   * mounts, and carrying 500 rows out of PGlite costs ~10 ms where its localStorage read cost
+   * under 1. Valid while the change feed says nothing of `query_logs` or `platform_users`
+   * (retention lives in preferences) changed, here or in another tab; `generation` counts those
+   * announcements, so an answer fetched while one arrived is not kept.
+   */
+  #recent: { readonly key: string; readonly rows: readonly JsonRow[] } | null = null;
+  #generation = 0;
 
   constructor(
     private readonly ctx: RepositoryContext,
@@ -344,13 +354,41 @@ export class HistoryRepository {
     return stored;
   }
 
-  /** The newest entries, at most the retention count (the legacy `getHistory`). */
+  /**
+   * Forget the cached `recent()` answer: the change feed calls it for every announcement of
+   * `query_logs` or `platform_users`, from this storage or another tab.
+   */
+  invalidate(): void {
+    this.#generation++;
+    this.#recent = null;
+  }
+
+  /**
+   * The newest entries, at most the retention count (the legacy `getHistory`). Served from the
+   * last answer while nothing was announced since; entries that aged out since are left out of
+   * it at each call, which is exactly what the query would now return: they are its oldest.
+   */
   async recent(limit?: number): Promise<HistoryEntry[]> {
     const { maxEntries, maxAgeDays } = await this.retention();
-    const conditions = [this.mine()];
-    if (maxAgeDays !== null) conditions.push(gte(queryLogs.executedAt, ageCutoff(maxAgeDays)));
-    const rows = await this.fetch(and(...conditions), Math.min(limit ?? maxEntries, maxEntries));
-    return rows.map(toEntry);
+    const take = Math.min(limit ?? maxEntries, maxEntries);
+    const key = `${this.ctx.actor().id}|${take}|${maxAgeDays}`;
+    const cutoff = maxAgeDays === null ? null : ageCutoff(maxAgeDays);
+    let rows = this.#recent?.key === key ? this.#recent.rows : null;
+    if (!rows) {
+      const generation = this.#generation;
+      const conditions = [this.mine()];
+      if (cutoff) conditions.push(gte(queryLogs.executedAt, cutoff));
+      const fetched = await this.fetch(and(...conditions), take);
+      if (generation === this.#generation) this.#recent = { key, rows: fetched };
+      rows = fetched;
+    }
+    const entries: HistoryEntry[] = [];
+    for (const row of rows) {
+      const entry = toEntry(row);
+      if (cutoff && entry.executedAt < cutoff) break;
+      entries.push(entry);
+    }
+    return entries;
   }
 
   /**

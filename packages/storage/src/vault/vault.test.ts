@@ -558,6 +558,41 @@ describe('the vault', () => {
     expect((await vault.getConnectionSecrets('u', 'c')).password).toHaveLength(1_024);
   });
 
+  it('writes many connections’ secrets in one write, or none of them on one invalid', async () => {
+    const { vault, storage } = await openVault();
+    await vault.setConnectionSecrets('u', 'keep', { password: 'old' });
+    const before = storage.getItem(STORAGE_KEY);
+
+    await expect(
+      vault.setManyConnectionSecrets('u', [
+        { connectionId: 'a', secrets: { password: 'pa' } },
+        { connectionId: 'b', secrets: { sshPrivateKey: 'x'.repeat(65_537) } },
+      ]),
+    ).rejects.toMatchObject({ reason: 'VAULT_INVALID_INPUT' });
+    expect(storage.getItem(STORAGE_KEY)).toBe(before);
+
+    let writes = 0;
+    const setItem = storage.setItem.bind(storage);
+    storage.setItem = (key, value) => {
+      writes++;
+      setItem(key, value);
+    };
+    await vault.setManyConnectionSecrets('u', [
+      { connectionId: 'a', secrets: { password: 'pa' } },
+      { connectionId: 'b', secrets: { connectionStringPassword: 'pb', sshPassword: 'sb' } },
+      { connectionId: 'keep', secrets: NO_SECRETS },
+    ]);
+    expect(writes).toBe(1);
+    expect(await vault.getConnectionSecrets('u', 'a')).toEqual({ ...NO_SECRETS, password: 'pa' });
+    expect(await vault.getConnectionSecrets('u', 'b')).toEqual({
+      ...NO_SECRETS,
+      connectionStringPassword: 'pb',
+      sshPassword: 'sb',
+    });
+    // No secrets left: the entry is removed, as setConnectionSecrets does.
+    expect(Object.keys(stored(storage).entries)).toHaveLength(2);
+  });
+
   it('answers false for a password no profile password can be (empty, too long)', async () => {
     const { vault } = await openVault();
     await vault.setProfilePassword('u', 'pw');

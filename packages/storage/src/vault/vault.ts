@@ -547,28 +547,55 @@ export class Vault {
     connectionId: string,
     secrets: ConnectionSecretsInput,
   ): Promise<void> {
-    const name = connectionEntry(checkId(userId, 'userId'), checkId(connectionId, 'connectionId'));
-    if (typeof secrets !== 'object' || secrets === null) throw invalid('secrets must be an object');
-    const value: ConnectionSecrets = {
-      password: checkSecret(secrets.password, 'password'),
-      connectionStringPassword: checkSecret(
-        secrets.connectionStringPassword,
-        'connectionStringPassword',
-      ),
-    };
-    for (const extra of EXTRA_SECRET_NAMES) {
-      const secret = checkSecret(secrets[extra], extra);
-      if (secret !== null) value[extra] = secret;
-    }
-    const empty =
-      value.password === null &&
-      value.connectionStringPassword === null &&
-      EXTRA_SECRET_NAMES.every((extra) => value[extra] === undefined);
+    await this.setManyConnectionSecrets(userId, [{ connectionId, secrets }]);
+  }
+
+  /**
+   * Several connections' secrets in one write: one lock, one look at the key store, one
+   * `setItem`, all or none. An import of dozens of connections would otherwise pay a Web Lock and
+   * an IndexedDB read for each (measured: 2 s for 23 connections in Chromium).
+   */
+  async setManyConnectionSecrets(
+    userId: string,
+    items: readonly { connectionId: string; secrets: ConnectionSecretsInput }[],
+  ): Promise<void> {
+    const owner = checkId(userId, 'userId');
+    const planned = items.map(({ connectionId, secrets }) => {
+      const name = connectionEntry(owner, checkId(connectionId, 'connectionId'));
+      if (typeof secrets !== 'object' || secrets === null) {
+        throw invalid('secrets must be an object');
+      }
+      const value: ConnectionSecrets = {
+        password: checkSecret(secrets.password, 'password'),
+        connectionStringPassword: checkSecret(
+          secrets.connectionStringPassword,
+          'connectionStringPassword',
+        ),
+      };
+      for (const extra of EXTRA_SECRET_NAMES) {
+        const secret = checkSecret(secrets[extra], extra);
+        if (secret !== null) value[extra] = secret;
+      }
+      const empty =
+        value.password === null &&
+        value.connectionStringPassword === null &&
+        EXTRA_SECRET_NAMES.every((extra) => value[extra] === undefined);
+      return { name, value: empty ? null : value };
+    });
+    if (planned.length === 0) return;
     await this.#write(
-      async () => (empty ? null : this.#seal(name, JSON.stringify(value))),
+      () =>
+        Promise.all(
+          planned.map(async ({ name, value }) => ({
+            name,
+            sealed: value ? await this.#seal(name, JSON.stringify(value)) : null,
+          })),
+        ),
       (entries, sealed) => {
-        if (sealed) entries[name] = sealed;
-        else delete entries[name];
+        for (const { name, sealed: entry } of sealed) {
+          if (entry) entries[name] = entry;
+          else delete entries[name];
+        }
       },
     );
   }
