@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../errors.ts';
 import type { QueryHistoryItem } from '../legacy/types.ts';
@@ -468,6 +469,52 @@ describe('recent(), the studio’s getHistory, answered again from its last answ
     expect(again?.query).toBe('select 1 from t1');
     expect(again?.executedAt).toEqual(new Date(T0 + 60_000));
     expect(again?.extra).toEqual({ engine: { name: 'pg' } });
+  });
+
+  it('answers a read right after an add here from its last answer and the added row, asking the database nothing', async () => {
+    await addMany(3);
+    await ctx.storage.history.recent();
+    await ctx.storage.history.add(entry(9));
+
+    const pg = ctx.database.pg;
+    const query = pg.query.bind(pg);
+    let asked = 0;
+    pg.query = ((...args: Parameters<typeof pg.query>) => {
+      asked++;
+      return query(...args);
+    }) as typeof pg.query;
+    try {
+      expect(await ids()).toEqual(['h9', 'h2', 'h1', 'h0']);
+    } finally {
+      pg.query = query;
+    }
+    expect(asked).toBe(0);
+  });
+
+  it('after each add here, answers exactly what the query returns, wherever the entry falls', async () => {
+    const truth = async (limit: number) =>
+      (await ctx.storage.history.list({ limit })).items.map((e) => e.id);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 1, max: 6 }),
+        async (minutes, limit) => {
+          await ctx.database.pg.exec('truncate query_logs');
+          ctx.storage.history.invalidate();
+          for (const [n, minute] of minutes.entries()) {
+            expect((await ctx.storage.history.recent(limit)).map((e) => e.id)).toEqual(
+              await truth(limit),
+            );
+            // Same minutes repeat: same-instant entries order by insert.
+            await ctx.storage.history.add(entry(n, { executedAt: new Date(T0 + minute * 60_000) }));
+          }
+          expect((await ctx.storage.history.recent(limit)).map((e) => e.id)).toEqual(
+            await truth(limit),
+          );
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it('answers a read that overlapped a write with what the write left, afterwards', async () => {

@@ -233,6 +233,33 @@ type StoredRow = ReturnType<typeof historyRow>;
 
 const text = (value: string | null) => (value === null ? null : decodeText(value));
 
+/**
+ * A time as Postgres prints it in JSON (`2026-06-01T10:00:00.123456+02:00`) in microseconds since
+ * the epoch: `Date.parse` keeps milliseconds, the rest of the fraction is added back, so two
+ * entries of one millisecond still compare as Postgres orders them.
+ */
+function microseconds(printed: string): number {
+  const fraction = /\.(\d+)/.exec(printed)?.[1] ?? '';
+  return Date.parse(printed) * 1000 + Number(`${fraction}000000`.slice(3, 6));
+}
+
+/** Newest first, as `NEWEST_FIRST_SQL` orders: by time, then the later insert first. */
+function newerThan(a: JsonRow, b: JsonRow): boolean {
+  const at = microseconds(a.executed_at) - microseconds(b.executed_at);
+  return at !== 0 ? at > 0 : a.insert_seq > b.insert_seq;
+}
+
+/**
+ * The newest `take` of `rows` (the newest `take` of the table, newest first) with `row` added:
+ * in its place, or left out when older than all of them and they already fill `take`. Rows
+ * beyond `take` of the table are older than every row here, so none is missing.
+ */
+function withRow(rows: readonly JsonRow[], row: JsonRow, take: number): JsonRow[] {
+  const at = rows.findIndex((other) => newerThan(row, other));
+  const merged = at === -1 ? [...rows, row] : [...rows.slice(0, at), row, ...rows.slice(at)];
+  return merged.slice(0, take);
+}
+
 /** `json_agg` hands text columns over as stored: decoded here, as Drizzle does for its reads. */
 function toEntry(row: JsonRow): HistoryEntry {
   return {
@@ -278,9 +305,16 @@ export class HistoryRepository {
    * mounts, and carrying 500 rows out of PGlite costs ~10 ms where its localStorage read cost
    * under 1. Valid while the change feed says nothing of `query_logs` or `platform_users`
    * (retention lives in preferences) changed, here or in another tab; `generation` counts those
-   * announcements, so an answer fetched while one arrived is not kept.
+   * announcements, so an answer fetched while one arrived is not kept. An `add()` here whose own
+   * announcement was the only one extends the answer by its row instead (`withRow`), so the read
+   * after a query ran, the studio's usual one, asks the database nothing either.
    */
-  #recent: { readonly key: string; readonly rows: readonly JsonRow[] } | null = null;
+  #recent: {
+    readonly key: string;
+    readonly userId: string;
+    readonly take: number;
+    readonly rows: readonly JsonRow[];
+  } | null = null;
   #generation = 0;
 
   constructor(
@@ -334,14 +368,19 @@ export class HistoryRepository {
     const actor = this.ctx.actor();
     assertCan(actor, 'history.write');
     let row: StoredRow = historyRow(input, actor.id);
+    const before = this.#recent;
+    const generation = this.#generation;
+    let stored: JsonRow | undefined;
     try {
       for (let attempt = 0; ; attempt++) {
         const inserted = await this.ctx.db
           .insert(queryLogs)
           .values(row)
           .onConflictDoNothing({ target: queryLogs.id })
-          .returning({ id: queryLogs.id });
-        if (inserted.length > 0) break;
+          // The row as `fetch` hands rows over (text as stored, the time as Postgres prints it).
+          .returning({ json: sql<JsonRow>`to_json(${queryLogs})` });
+        stored = inserted[0]?.json;
+        if (stored) break;
         if (attempt >= 8) throw new ConflictError(`No free id for history entry ${row.id}.`);
         row = { ...row, id: anotherId(String((input as { id: unknown }).id)) };
       }
@@ -350,8 +389,17 @@ export class HistoryRepository {
     }
     await this.enforceRetention();
     this.ctx.changed('query_logs');
-    const { userId: _owner, ...stored } = row;
-    return stored;
+    // Only this write was announced since `before` was read: it is the last answer plus this row.
+    if (
+      before?.userId === actor.id &&
+      stored &&
+      this.#generation === generation + 1 &&
+      !this.#recent
+    ) {
+      this.#recent = { ...before, rows: withRow(before.rows, stored, before.take) };
+    }
+    const { userId: _owner, ...entry } = row;
+    return entry;
   }
 
   /**
@@ -371,7 +419,8 @@ export class HistoryRepository {
   async recent(limit?: number): Promise<HistoryEntry[]> {
     const { maxEntries, maxAgeDays } = await this.retention();
     const take = Math.min(limit ?? maxEntries, maxEntries);
-    const key = `${this.ctx.actor().id}|${take}|${maxAgeDays}`;
+    const userId = this.ctx.actor().id;
+    const key = `${userId}|${take}|${maxAgeDays}`;
     const cutoff = maxAgeDays === null ? null : ageCutoff(maxAgeDays);
     let rows = this.#recent?.key === key ? this.#recent.rows : null;
     if (!rows) {
@@ -379,7 +428,7 @@ export class HistoryRepository {
       const conditions = [this.mine()];
       if (cutoff) conditions.push(gte(queryLogs.executedAt, cutoff));
       const fetched = await this.fetch(and(...conditions), take);
-      if (generation === this.#generation) this.#recent = { key, rows: fetched };
+      if (generation === this.#generation) this.#recent = { key, userId, take, rows: fetched };
       rows = fetched;
     }
     const entries: HistoryEntry[] = [];
