@@ -404,6 +404,19 @@ async function openProfile(): Promise<Profile> {
   return { context: profile.context, close };
 }
 
+/** Navigates to `url` and presses `key` in the editor the moment the probe sees it ready. */
+async function pressAtEditorReady(page: Page, url: string, key: string): Promise<void> {
+  await page.goto(url, { waitUntil: 'commit' });
+  // The probe starts watching the editor at the mark.
+  const armed = await page.waitForFunction(
+    () => (window.__bench.typed ? { focused: window.__bench.typed.focused } : null),
+    undefined,
+    { polling: 'raf', timeout: 60_000 },
+  );
+  if (!(await armed.jsonValue())?.focused) await page.locator('.cm-content').focus();
+  await page.keyboard.press(key);
+}
+
 async function visit(
   context: BrowserContext,
   url: string,
@@ -417,15 +430,7 @@ async function visit(
   page.on('pageerror', (error) => errors.push(error.message));
   const from = Date.now();
   try {
-    await page.goto(url, { waitUntil: 'commit' });
-    // The probe starts watching the editor at the mark.
-    const armed = await page.waitForFunction(
-      () => (window.__bench.typed ? { focused: window.__bench.typed.focused } : null),
-      undefined,
-      { polling: 'raf', timeout: 60_000 },
-    );
-    if (!(await armed.jsonValue())?.focused) await page.locator('.cm-content').focus();
-    await page.keyboard.press(TYPED);
+    await pressAtEditorReady(page, url, TYPED);
     await page.waitForFunction(() => window.__bench.typed?.visibleAt != null, undefined, {
       timeout: 15_000,
     });
@@ -495,14 +500,7 @@ interface DemoVisit {
 async function demoVisit(context: BrowserContext, url: string): Promise<DemoVisit> {
   const page = await context.newPage();
   try {
-    await page.goto(url, { waitUntil: 'commit' });
-    const armed = await page.waitForFunction(
-      () => (window.__bench.typed ? { focused: window.__bench.typed.focused } : null),
-      undefined,
-      { polling: 'raf', timeout: 60_000 },
-    );
-    if (!(await armed.jsonValue())?.focused) await page.locator('.cm-content').focus();
-    await page.keyboard.press('Control+Enter');
+    await pressAtEditorReady(page, url, 'Control+Enter');
     const measure = await page.waitForFunction(
       () => {
         const entry = performance.getEntriesByName('studio:demo-ready')[0];
