@@ -310,8 +310,9 @@ export class HistoryRepository {
    * after a query ran, the studio's usual one, asks the database nothing either.
    */
   #recent: {
-    readonly key: string;
     readonly userId: string;
+    /** The limit and the age window it answered. */
+    readonly key: string;
     readonly take: number;
     readonly rows: readonly JsonRow[];
   } | null = null;
@@ -420,9 +421,10 @@ export class HistoryRepository {
     const { maxEntries, maxAgeDays } = await this.retention();
     const take = Math.min(limit ?? maxEntries, maxEntries);
     const userId = this.ctx.actor().id;
-    const key = `${userId}|${take}|${maxAgeDays}`;
+    const key = `${take}|${maxAgeDays}`;
     const cutoff = maxAgeDays === null ? null : ageCutoff(maxAgeDays);
-    let rows = this.#recent?.key === key ? this.#recent.rows : null;
+    const kept = this.#recent;
+    let rows = kept?.userId === userId && kept.key === key ? kept.rows : null;
     if (!rows) {
       const generation = this.#generation;
       const conditions = [this.mine()];
