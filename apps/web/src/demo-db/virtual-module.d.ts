@@ -4,4 +4,6 @@ declare module 'virtual:demo-database' {
   export const url: string;
   /** What it was built from, hashed. */
   export const key: string;
+  /** Its regular files. */
+  export const files: number;
 }

@@ -3,15 +3,18 @@
  * creating it (from the prebuilt data directory) and migrating it, and what `flush()` has to
  * wait for on each.
  */
-import { url as prebuiltDatabaseUrl } from 'virtual:platform-prebuilt-database';
+import {
+  url as prebuiltDatabaseUrl,
+  files as prebuiltFiles,
+} from 'virtual:platform-prebuilt-database';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { browserMigrations } from '@platform/schema/browser-migrations';
 import type { UnavailableReason } from '../errors.ts';
 import { platformExtensions } from '../extensions.ts';
 import { MigrationError, migrate } from '../migrator.ts';
-import { DROP_TEMPLATES } from '../prebuilt/drop-templates.ts';
+import { initialiseDataDirectory } from '../prebuilt/initialise.ts';
 import { platformStartParams } from '../start-params.ts';
-import { EarlyOpfsAhpFS } from './opfs-pool.ts';
+import { EarlyOpfsAhpFS, newDatabasePoolSize } from './opfs-pool.ts';
 import {
   fetchDataDirectory,
   PendingTar,
@@ -156,8 +159,14 @@ async function removeOpfsDatabase(name: string, { wait = true } = {}): Promise<v
 /** Waits until no other worker holds the database's files (see `whileBusy`). */
 async function waitForOpfsHandles(name: string): Promise<void> {
   const dir = await opfsDirectory(opfsPath(name));
-  if (!dir || !(await opfsFileExists(dir, 'state.txt'))) return;
-  const state = (await dir.getFileHandle('state.txt')) as SyncAccessFileHandle;
+  if (!dir) return;
+  let state: SyncAccessFileHandle;
+  try {
+    state = (await dir.getFileHandle('state.txt')) as SyncAccessFileHandle;
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'NotFoundError') return;
+    throw error;
+  }
   await whileBusy(async () => (await state.createSyncAccessHandle()).close());
 }
 
@@ -184,32 +193,42 @@ async function idbDatabaseExists(name: string): Promise<boolean> {
 
 type Backend = 'opfs' | 'indexeddb';
 
+interface Choice {
+  readonly backend: Backend;
+  /** OPFS: whether a finished database is there (its marker), found once for the whole open. */
+  readonly opfsCreated: boolean;
+}
+
 /**
  * Where the database lives: where it already is (an existing database must never be shadowed by
- * a new empty one), else OPFS when this worker has sync access handles, else IndexedDB.
+ * a new empty one), else OPFS when this worker has sync access handles, else IndexedDB. The wait
+ * for a previous leader's OPFS handles runs beside the marker lookup rather than after it: on a
+ * warm visit both are on the path to the pool opening.
  */
-async function chooseBackend(config: WorkerConfig): Promise<Backend> {
+async function chooseBackend(config: WorkerConfig): Promise<Choice> {
   const idbAvailable = typeof indexedDB !== 'undefined';
   if (config.storage === 'indexeddb') {
     if (!idbAvailable) {
       throw new OpenFailure('indexeddb-unavailable', 'IndexedDB is not available here.');
     }
-    return 'indexeddb';
-  }
-  if (config.storage === 'opfs') {
-    if (!hasSyncAccessHandles()) {
-      throw new OpenFailure('opfs-unavailable', 'OPFS sync access handles are not available.');
-    }
-    return 'opfs';
+    return { backend: 'indexeddb', opfsCreated: false };
   }
   const opfs = hasSyncAccessHandles();
-  if (opfs && (await opfsDatabaseCreated(config.name))) return 'opfs';
-  if (idbAvailable && (await idbDatabaseExists(config.name).catch(() => false))) return 'indexeddb';
-  if (opfs) return 'opfs';
+  if (config.storage === 'opfs' && !opfs) {
+    throw new OpenFailure('opfs-unavailable', 'OPFS sync access handles are not available.');
+  }
+  const [opfsCreated] = opfs
+    ? await Promise.all([opfsDatabaseCreated(config.name), waitForOpfsHandles(config.name)])
+    : [false];
+  if (config.storage === 'opfs' || opfsCreated) return { backend: 'opfs', opfsCreated };
+  if (idbAvailable && (await idbDatabaseExists(config.name).catch(() => false))) {
+    return { backend: 'indexeddb', opfsCreated: false };
+  }
+  if (opfs) return { backend: 'opfs', opfsCreated: false };
   if (!idbAvailable) {
     throw new OpenFailure('indexeddb-unavailable', 'Neither OPFS nor IndexedDB is available.');
   }
-  return 'indexeddb';
+  return { backend: 'indexeddb', opfsCreated: false };
 }
 
 /**
@@ -285,18 +304,12 @@ function trackSyncs(db: PGlite): () => Promise<void> {
  * same result.
  */
 function startingDirectory(artifacts: PGliteArtifacts): Promise<ArrayBuffer> {
-  return fetchDataDirectory(prebuiltDatabaseUrl).catch(async () => {
-    const scratch = await PGlite.create({
+  return fetchDataDirectory(prebuiltDatabaseUrl).catch(async () =>
+    initialiseDataDirectory({
       pgliteWasmModule: await artifacts.wasmModule,
       fsBundle: await artifacts.fsBundle,
-    });
-    try {
-      for (const statement of DROP_TEMPLATES) await scratch.query(statement);
-      return await (await scratch.dumpDataDir('none')).arrayBuffer();
-    } finally {
-      await scratch.close();
-    }
-  });
+    }),
+  );
 }
 
 /**
@@ -330,17 +343,16 @@ export async function openDatabase(config: WorkerConfig): Promise<Opened> {
     starting.catch(() => undefined);
     return starting;
   };
-  let backend = await chooseBackend(config);
+  const choice = await chooseBackend(config);
+  let backend = choice.backend;
+  const created = choice.opfsCreated;
   let db: PGlite | undefined;
-  let created = false;
   if (backend === 'opfs') {
-    created = await opfsDatabaseCreated(config.name);
     if (!created) startFrom();
     try {
-      if (created) await waitForOpfsHandles(config.name);
-      else await removeOpfsDatabase(config.name);
+      if (!created) await removeOpfsDatabase(config.name);
       // Its handles start opening now, while the wasm compiles.
-      const fs = new EarlyOpfsAhpFS(opfsPath(config.name));
+      const fs = new EarlyOpfsAhpFS(opfsPath(config.name), newDatabasePoolSize(prebuiltFiles));
       db = await PGlite.create({
         fs,
         ...(await createOptions(artifacts, created ? null : startFrom())),

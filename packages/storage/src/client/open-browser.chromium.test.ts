@@ -11,10 +11,11 @@ import { type CpuHog, startCpuHog } from '@platform/testing/cpu-hog';
 import { type StaticServer, serveDirectory } from '@platform/testing/static-server';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prebuiltDatabase } from '../prebuilt/cache.ts';
 import { prebuiltDatabasePlugin } from '../prebuilt/vite-plugin.ts';
 import { PLATFORM_SHARED_BUFFERS } from '../start-params.ts';
 import type { StoragePreference } from './open-browser.ts';
-import { OPFS_INITIAL_POOL } from './opfs-pool.ts';
+import { newDatabasePoolSize } from './opfs-pool.ts';
 import type { StorageEstimate, StorageLocation } from './types.ts';
 
 interface ClientPage {
@@ -203,7 +204,7 @@ describe('openBrowserDatabase in Chromium', () => {
       });
       await doomed.waitForFunction(
         (pool) => clientPage.opfsEntries('pglite/cut-spec/data').then((n) => n >= pool),
-        OPFS_INITIAL_POOL,
+        newDatabasePoolSize((await prebuiltDatabase()).files),
         { polling: 250, timeout: 120_000 },
       );
       await doomed.close({ runBeforeUnload: false });

@@ -10,16 +10,22 @@
 import { BaseFilesystem } from '@electric-sql/pglite/basefs';
 import { OpfsAhpFS } from '@electric-sql/pglite/opfs-ahp';
 
-/**
- * OPFS access handles in the pool of a new database: the prebuilt directory's files and room to
- * spare. Each open handle costs time on every start (about 2 ms) and Chromium counts about 1 MB
- * of quota for each one while it is open, which is why an empty database used to "use" 856 MB;
- * after the first write PGlite keeps `OPFS_SPARE_HANDLES` free handles, however large the pool
- * started. The prebuilt spec checks that its files fit with that many to spare.
- */
-export const OPFS_INITIAL_POOL = 600;
 /** PGlite's `maintainedPoolSize`, left at its default: a migration may create many files at once. */
 export const OPFS_SPARE_HANDLES = 100;
+
+/**
+ * The pool a new database starts with: a handle for each file of the prebuilt directory it is
+ * loaded from, and PGlite's spare handles on top, so the load takes no handle that was not made
+ * for it and nothing is topped up on the way to ready. Each handle costs about 1 ms to make on a
+ * first visit and about 0.5 ms to open on every visit after, and Chromium counts about 1 MB of
+ * quota for each one while it is open (an empty database used to "use" 856 MB with PGlite's
+ * default pool of 1,000). The directory the worker initialises itself when the prebuilt one
+ * cannot be fetched keeps its free-space and visibility maps and so has more files: it fits with
+ * fewer spare, and PGlite tops the pool up after the first statement (spec: prebuilt.test.ts).
+ */
+export function newDatabasePoolSize(prebuiltFiles: number): number {
+  return prebuiltFiles + OPFS_SPARE_HANDLES;
+}
 
 type InitArgs = Parameters<OpfsAhpFS['init']>;
 type InitResult = Awaited<ReturnType<OpfsAhpFS['init']>>;
@@ -27,8 +33,9 @@ type InitResult = Awaited<ReturnType<OpfsAhpFS['init']>>;
 export class EarlyOpfsAhpFS extends OpfsAhpFS {
   readonly #opened: Promise<unknown>;
 
-  constructor(path: string) {
-    super(path, { initialPoolSize: OPFS_INITIAL_POOL, maintainedPoolSize: OPFS_SPARE_HANDLES });
+  /** `initialPoolSize`: the handles a new database starts with (`newDatabasePoolSize`). */
+  constructor(path: string, initialPoolSize: number) {
+    super(path, { initialPoolSize, maintainedPoolSize: OPFS_SPARE_HANDLES });
     // OpfsAhpFS's `init` opens the pool (which needs no PGlite) and then runs the base class's
     // `init`, which only records PGlite and amends its options: that part runs again, for real,
     // in `init` below. The instance given here is never used.

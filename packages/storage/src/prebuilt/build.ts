@@ -13,6 +13,11 @@
  * start with crash recovery and an end-of-recovery checkpoint (measured: 0.3–0.4 s of a first
  * visit in Chromium). PGlite has no way to dump a closed database, so the builder migrates one on
  * disk, closes it and packs the directory itself, in the tar format `loadDataDir` reads.
+ *
+ * It ships without the free-space-map and visibility-map forks (`<relation>_fsm`, `<relation>_vm`,
+ * 84 of its 424 files). PostgreSQL makes both again when it needs them (a missing map reads as
+ * "no free space known" and "nothing all-visible", what any new relation starts with), and in
+ * OPFS each file is a pool handle made on a first visit and opened on every visit after.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -20,16 +25,18 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import type { Migration } from '@platform/schema/browser';
 import { browserMigrations } from '@platform/schema/browser-migrations';
-import { create as createTar } from 'tar';
+import { create as createTar, Parser } from 'tar';
 import { platformExtensions } from '../extensions.ts';
 import { migrate } from '../migrator.ts';
 import { DROP_TEMPLATES } from './drop-templates.ts';
 
 /** Bumped whenever what the builder does changes, so cached builds are made again. */
-const BUILDER_VERSION = 2;
+const BUILDER_VERSION = 3;
 
 function pgliteVersion(): string {
   // Its exports map does not list package.json: found from the entry point (dist/index.cjs).
@@ -61,6 +68,13 @@ export function dataDirectoryKey(inputs: Record<string, unknown>): string {
 /** Left by a running server only; a closed PGlite removes it, and a stale one must not ship. */
 const RUNTIME_FILES = new Set(['postmaster.pid', 'postmaster.opts']);
 
+/** A relation's free-space map or visibility map: made again by PostgreSQL on demand. */
+const ON_DEMAND_FORK = /^(base\/\d+|global)\/\d+_(fsm|vm)$/;
+
+/** Whether a path of the data directory (relative, as the tar names it) ships. */
+const ships = (path: string) =>
+  !RUNTIME_FILES.has(path) && !ON_DEMAND_FORK.test(path.replace(/^\.\//, ''));
+
 /**
  * A PGlite data directory made at build time, ready for `loadDataDir`: created on disk, set up by
  * `setup`, stripped of the templates, shut down cleanly, and packed as a gzip tar with the paths
@@ -81,12 +95,12 @@ export async function packDataDirectory(
       // A clean shutdown: the shutdown checkpoint is the last record, nothing to recover on load.
       await db.close();
     }
-    const entries = (await readdir(dataDir)).filter((entry) => !RUNTIME_FILES.has(entry));
+    const entries = (await readdir(dataDir)).filter(ships);
     const chunks: Buffer[] = [];
     // `portable` leaves out this machine's owners and inode numbers; `noPax` keeps to the plain
     // ustar headers PGlite's reader understands (every path here is short).
     for await (const chunk of createTar(
-      { cwd: dataDir, gzip: true, portable: true, noPax: true },
+      { cwd: dataDir, gzip: true, portable: true, noPax: true, filter: ships },
       entries,
     )) {
       chunks.push(chunk as Buffer);
@@ -95,6 +109,22 @@ export async function packDataDirectory(
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The regular files in a packed data directory (gzip tar): in OPFS each is a pool handle, so a new
+ * database's pool is sized from it.
+ */
+export async function packedFileCount(bytes: Uint8Array): Promise<number> {
+  let files = 0;
+  const parser = new Parser({
+    onReadEntry: (entry) => {
+      if (entry.type === 'File') files++;
+      entry.resume();
+    },
+  });
+  await pipeline(Readable.from([Buffer.from(bytes)]), parser);
+  return files;
 }
 
 /** The platform database: created and migrated with the browser migrations. */

@@ -5,12 +5,14 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildPrebuiltDatabase, prebuiltDatabaseKey } from './build.ts';
+import { buildPrebuiltDatabase, packedFileCount, prebuiltDatabaseKey } from './build.ts';
 
 export interface PrebuiltDatabase {
   readonly key: string;
   /** gzip tar of the data directory. */
   readonly bytes: Uint8Array<ArrayBuffer>;
+  /** Its regular files (see `packedFileCount`). */
+  readonly files: number;
 }
 
 /** One kind of prebuilt data directory: its name (the cache's file prefix), key and builder. */
@@ -28,7 +30,10 @@ async function load(recipe: DataDirectoryRecipe): Promise<PrebuiltDatabase> {
   const key = recipe.key();
   const file = join(cacheDir, `${recipe.name}-${key}.tar.gz`);
   const cached = await readFile(file).catch(() => null);
-  if (cached) return { key, bytes: new Uint8Array(cached) };
+  if (cached) {
+    const bytes = new Uint8Array(cached);
+    return { key, bytes, files: await packedFileCount(bytes) };
+  }
   const bytes = await recipe.build();
   await mkdir(cacheDir, { recursive: true });
   // Several builds may run at once (test files in parallel): each writes its own file and the
@@ -36,7 +41,7 @@ async function load(recipe: DataDirectoryRecipe): Promise<PrebuiltDatabase> {
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   await writeFile(temporary, bytes);
   await rename(temporary, file);
-  return { key, bytes };
+  return { key, bytes, files: await packedFileCount(bytes) };
 }
 
 const memo = new Map<string, Promise<PrebuiltDatabase>>();

@@ -4,4 +4,6 @@ declare module 'virtual:platform-prebuilt-database' {
   export const url: string;
   /** What it was built from, hashed (see `prebuiltDatabaseKey`). */
   export const key: string;
+  /** Its regular files: a new OPFS database's pool is sized from them (`newDatabasePoolSize`). */
+  export const files: number;
 }

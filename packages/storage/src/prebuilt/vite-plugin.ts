@@ -10,7 +10,7 @@ import type { Plugin } from 'vite';
 import { cachedDataDirectory, type DataDirectoryRecipe, platformDatabaseRecipe } from './cache.ts';
 
 export interface DataDirectoryPluginOptions {
-  /** The virtual module's id; it exports `url` and `key`. */
+  /** The virtual module's id; it exports `url`, `key` and `files`. */
   readonly moduleId: string;
   /** The emitted asset's name, before Vite's hash. */
   readonly assetName: string;
@@ -36,8 +36,8 @@ export function dataDirectoryPlugin({
     },
     async load(id) {
       if (id !== resolvedId) return null;
-      const { key, bytes } = await cachedDataDirectory(recipe);
-      const keyLine = `export const key = ${JSON.stringify(key)};\n`;
+      const { key, bytes, files } = await cachedDataDirectory(recipe);
+      const keyLine = `export const key = ${JSON.stringify(key)};\nexport const files = ${files};\n`;
       if (serving) {
         return `export const url = ${JSON.stringify(`${devPath}${key}.tar.gz`)};\n${keyLine}`;
       }
