@@ -4,6 +4,7 @@
  */
 export * from './enums.ts';
 export type { Migration } from './migration.ts';
+export * from './sync-applying.ts';
 export * from './synced-tables.ts';
 export * from './tables/connections.ts';
 export * from './tables/platform-users.ts';

@@ -10,6 +10,7 @@ import { migrate as drizzleMigrate } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { drizzleKit, migrationsOut } from '../scripts/targets.ts';
+import { SYNC_APPLYING_SETTING } from './sync-applying.ts';
 
 const SERVER_FOLDER = migrationsOut('server');
 /** The server's own tables and secret columns, which no browser migration may name. */
@@ -180,6 +181,22 @@ describe('browser and server schemas', () => {
       const sql = readFileSync(join(BROWSER_FOLDER, `${entry.tag}.sql`), 'utf8');
       expect(sql).not.toMatch(SERVER_ONLY);
     }
+  });
+
+  it('read and set no platform setting but SYNC_APPLYING_SETTING, the one the code sets', () => {
+    const browserJournal = JSON.parse(
+      readFileSync(join(BROWSER_FOLDER, 'meta/_journal.json'), 'utf8'),
+    ) as Journal;
+    const named = browserJournal.entries.flatMap((entry) =>
+      [
+        ...readFileSync(join(BROWSER_FOLDER, `${entry.tag}.sql`), 'utf8').matchAll(
+          /\bplatform\.[a-z_]+/g,
+        ),
+      ].map((match) => match[0]),
+    );
+    // The trigger reads it, and the data migration of 0005 sets it on and off.
+    expect(named.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(named)).toEqual(new Set([SYNC_APPLYING_SETTING]));
   });
 
   it('are identical, column by column and index by index, except the tables of one side', async () => {

@@ -1,7 +1,7 @@
 // What sync mode asks of the storage: every local write stamped and, for a syncing profile,
 // queued in the same transaction; a profile linked to a server account with its data; deletes
 // that leave tombstones while syncing, and nothing queued for what only concerns this device.
-import { encodeText, studioDocumentId } from '@platform/schema/browser';
+import { encodeText, setSyncApplying, studioDocumentId } from '@platform/schema/browser';
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from './errors.ts';
 import { testStorage, useTestStorage } from './test-support/shared-database.ts';
@@ -105,11 +105,11 @@ describe('local writes', () => {
     expect(await outbox()).toEqual([]);
   });
 
-  it('made as sync bookkeeping (platform.sync_applying) are neither restamped nor queued', async () => {
+  it('made as sync bookkeeping (SYNC_APPLYING_SETTING on) are neither restamped nor queued', async () => {
     await ctx.storage.linkSyncAccount(ACCOUNT, 'http://sync.example');
     await ctx.database.pg.exec('delete from sync_outbox');
     await ctx.database.pg.transaction(async (tx) => {
-      await tx.query(`set local platform.sync_applying = 'on'`);
+      await tx.query(setSyncApplying(true));
       await tx.query(
         `insert into saved_queries (id, user_id, name, query, hlc) values ('r1', $1, 'From the server', 'select 2', 'given')`,
         [ACCOUNT.id],

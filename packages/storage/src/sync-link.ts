@@ -2,6 +2,7 @@ import {
   type PlatformRole,
   SYNCED_TABLE_NAMES,
   type SyncedTableName,
+  setSyncApplying,
 } from '@platform/schema/browser';
 import { sql } from 'drizzle-orm';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
@@ -22,12 +23,9 @@ const OWNED = SYNCED_TABLE_NAMES.filter(
   (table): table is Exclude<SyncedTableName, 'platform_users'> => table !== 'platform_users',
 );
 
-/**
- * Writes of sync bookkeeping are not local edits: no fresh stamp, no outbox entry
- * (drizzle/browser/0004_sync_triggers.sql reads this setting).
- */
+/** Writes of sync bookkeeping are not local edits: no fresh stamp, no outbox entry. */
 async function asSync(tx: Tx): Promise<void> {
-  await tx.execute(sql`set local platform.sync_applying = 'on'`);
+  await tx.execute(sql.raw(setSyncApplying(true)));
 }
 
 interface ProfileRow extends Record<string, unknown> {

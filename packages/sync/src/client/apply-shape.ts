@@ -1,4 +1,5 @@
 import type { ChangeMessage, Row } from '@electric-sql/client';
+import { setSyncApplying } from '@platform/schema/browser';
 import type { SqlTransaction } from '@platform/storage';
 import { decodeHlc } from '../protocol/hlc.ts';
 import { rowsSource } from '../protocol/row-sql.ts';
@@ -12,10 +13,10 @@ export interface ShapePosition {
 
 /**
  * The server's rows go in as sync, not as local edits: the browser's trigger neither restamps
- * them nor queues them for upload (drizzle/browser/0004_sync_triggers.sql).
+ * them nor queues them for upload (`SYNC_APPLYING_SETTING`).
  */
 export async function applyingRemote(tx: SqlTransaction): Promise<void> {
-  await tx.query(`set local platform.sync_applying = 'on'`);
+  await tx.query(setSyncApplying(true));
 }
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;

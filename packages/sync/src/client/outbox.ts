@@ -1,3 +1,4 @@
+import { setSyncApplying } from '@platform/schema/browser';
 import type { SqlClient, SqlTransaction } from '@platform/storage';
 import type { Mutation, MutationResult } from '../protocol/messages.ts';
 import { rowJson } from '../protocol/row-sql.ts';
@@ -180,7 +181,7 @@ export async function applyAcks(
         case 'conflict':
           if (m.table === 'query_logs' || m.table === 'saved_queries') {
             // A local edit, not sync: the trigger stamps the row again and queues the new id.
-            await tx.query(`set local platform.sync_applying = 'off'`);
+            await tx.query(setSyncApplying(false));
             await tx.query(
               `update "${m.table}" set id = gen_random_uuid()::text
                 where id = $1 and "${SYNCED[m.table].owner}" = $2`,
