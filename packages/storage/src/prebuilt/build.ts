@@ -111,20 +111,27 @@ export async function packDataDirectory(
   }
 }
 
-/**
- * The regular files in a packed data directory (gzip tar): in OPFS each is a pool handle, so a new
- * database's pool is sized from it.
- */
-export async function packedFileCount(bytes: Uint8Array): Promise<number> {
-  let files = 0;
+/** The paths of a packed data directory (a tar, gzipped or not) and whether each is a file. */
+export async function packedEntries(
+  bytes: Uint8Array,
+): Promise<{ readonly path: string; readonly file: boolean }[]> {
+  const entries: { path: string; file: boolean }[] = [];
   const parser = new Parser({
     onReadEntry: (entry) => {
-      if (entry.type === 'File') files++;
+      entries.push({ path: entry.path, file: entry.type === 'File' });
       entry.resume();
     },
   });
   await pipeline(Readable.from([Buffer.from(bytes)]), parser);
-  return files;
+  return entries;
+}
+
+/**
+ * The regular files in a packed data directory: in OPFS each is a pool handle, so a new
+ * database's pool is sized from it.
+ */
+export async function packedFileCount(bytes: Uint8Array): Promise<number> {
+  return (await packedEntries(bytes)).filter((entry) => entry.file).length;
 }
 
 /** The platform database: created and migrated with the browser migrations. */

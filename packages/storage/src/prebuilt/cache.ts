@@ -30,17 +30,15 @@ async function load(recipe: DataDirectoryRecipe): Promise<PrebuiltDatabase> {
   const key = recipe.key();
   const file = join(cacheDir, `${recipe.name}-${key}.tar.gz`);
   const cached = await readFile(file).catch(() => null);
-  if (cached) {
-    const bytes = new Uint8Array(cached);
-    return { key, bytes, files: await packedFileCount(bytes) };
+  const bytes = cached ? new Uint8Array(cached) : await recipe.build();
+  if (!cached) {
+    await mkdir(cacheDir, { recursive: true });
+    // Several builds may run at once (test files in parallel): each writes its own file and the
+    // rename makes one of them the cache, never a half-written one.
+    const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+    await writeFile(temporary, bytes);
+    await rename(temporary, file);
   }
-  const bytes = await recipe.build();
-  await mkdir(cacheDir, { recursive: true });
-  // Several builds may run at once (test files in parallel): each writes its own file and the
-  // rename makes one of them the cache, never a half-written one.
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temporary, bytes);
-  await rename(temporary, file);
   return { key, bytes, files: await packedFileCount(bytes) };
 }
 

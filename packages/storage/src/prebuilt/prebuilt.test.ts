@@ -1,10 +1,12 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { browserMigrations } from '@platform/schema/browser-migrations';
-import { Parser } from 'tar';
 import { describe, expect, it } from 'vitest';
 import { newDatabasePoolSize, OPFS_SPARE_HANDLES } from '../client/opfs-pool.ts';
-import { buildPrebuiltDatabase, packedFileCount, prebuiltDatabaseKey } from './build.ts';
+import {
+  buildPrebuiltDatabase,
+  packedEntries,
+  packedFileCount,
+  prebuiltDatabaseKey,
+} from './build.ts';
 import { prebuiltDatabase } from './cache.ts';
 import { initialiseDataDirectory } from './initialise.ts';
 import { comparePrebuilt } from './verify.ts';
@@ -12,16 +14,6 @@ import { comparePrebuilt } from './verify.ts';
 const SLOW = { timeout: 120_000 };
 /** Handles a load must leave free for PostgreSQL's start (see the spec that uses it). */
 const START_HEADROOM = 25;
-
-async function listTar(bytes: Uint8Array, each: (path: string) => void): Promise<void> {
-  const parser = new Parser({
-    onReadEntry: (entry) => {
-      each(entry.path + (entry.type === 'Directory' && !entry.path.endsWith('/') ? '/' : ''));
-      entry.resume();
-    },
-  });
-  await pipeline(Readable.from([Buffer.from(bytes)]), parser);
-}
 
 describe('the prebuilt platform database', () => {
   it(
@@ -64,10 +56,9 @@ describe('the prebuilt platform database', () => {
     SLOW,
     async () => {
       const { bytes, files } = await prebuiltDatabase();
-      const paths: string[] = [];
-      await listTar(bytes, (path) => paths.push(path));
-      expect(paths.filter((path) => /_(fsm|vm)$/.test(path))).toEqual([]);
-      expect(paths.filter((path) => !path.endsWith('/'))).toHaveLength(files);
+      const entries = await packedEntries(bytes);
+      expect(entries.filter((entry) => /_(fsm|vm)$/.test(entry.path))).toEqual([]);
+      expect(entries.filter((entry) => entry.file)).toHaveLength(files);
       expect(newDatabasePoolSize(files) - files).toBe(OPFS_SPARE_HANDLES);
     },
   );
